@@ -1,0 +1,4 @@
+from . import test_settings
+from . import test_security
+from . import test_ui
+from . import test_report

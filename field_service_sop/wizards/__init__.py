@@ -1,0 +1,1 @@
+# Wizards (reschedule, transfer, phone confirmation) arrive with their features.
