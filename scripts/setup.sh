@@ -71,7 +71,7 @@ fs_odoo() {
         fi
         say "no Odoo 18.0 source at ODOO_PATH=$ODOO_PATH; trying to install the official 18.0 source there"
         local target="$ODOO_PATH"
-        if ! mkdir -p "$(dirname "$target")" 2>/dev/null || [ ! -w "$(dirname "$target")" ]; then
+        if [ ! -d "$(dirname "$target")" ] || [ ! -w "$(dirname "$target")" ]; then
             target="$ROOT/.odoo18"
             say "$(dirname "$ODOO_PATH") is not writable; using $target instead"
         fi
@@ -107,7 +107,8 @@ fs_system_packages() {
         command -v google-chrome >/dev/null 2>&1 || missing+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
     command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-    fc-list 2>/dev/null | grep -qi 'cjk' || missing+=(fonts-noto-cjk)
+    # (grep -c, not -q: -q would end the pipe early and pipefail would see SIGPIPE)
+    [ "$(fc-list 2>/dev/null | grep -ci 'cjk')" -gt 0 ] || missing+=(fonts-noto-cjk)
     [ ${#missing[@]} -eq 0 ] && return 0
     say "installing system packages: ${missing[*]}"
     if command -v apt-get >/dev/null 2>&1 &&

@@ -29,8 +29,7 @@ createdb -T "$DB" "$FS_DEMO_DB"
 export FS_PY="$PY" FS_ODOO_BIN="$ODOO_BIN" FS_ODOO_CONF="$ODOO_CONF"
 say "running the tests"
 cd "$ROOT"
-"$PY" -m pytest -p no:cacheprovider \
-    -W ignore::DeprecationWarning -W ignore::PendingDeprecationWarning \
+"$PY" -m pytest \
     --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
     -rfEs "$@" \
     field_service_sop/tests \

@@ -15,7 +15,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 
@@ -52,10 +52,13 @@ class OdooCli:
         )
         output = proc.stdout + proc.stderr
         errors = [
-            line for line in output.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)
+            line
+            for line in output.splitlines()
+            if re.search(r" (ERROR|CRITICAL) ", line)
         ]
         assert proc.returncode == 0 and not errors, (
-            f"odoo-bin {' '.join(args)} failed (exit {proc.returncode}):\n{output[-4000:]}"
+            f"odoo-bin {' '.join(args)} failed (exit {proc.returncode}):\n"
+            f"{output[-4000:]}"
         )
         return output
 
@@ -80,12 +83,11 @@ class OdooCli:
         try:
             deadline = time.monotonic() + 120
             while True:
-                try:
+                # Not up yet: poll again until the deadline.
+                with suppress(urllib.error.URLError, ConnectionError):
                     with urllib.request.urlopen(f"{url}/web/health", timeout=5) as resp:
                         if resp.status == 200:
                             break
-                except (urllib.error.URLError, ConnectionError):
-                    pass
                 assert proc.poll() is None, f"odoo-bin exited with {proc.returncode}"
                 assert time.monotonic() < deadline, "odoo-bin did not answer in 120 s"
                 time.sleep(0.5)

@@ -16,7 +16,9 @@ SOP_SERVICE_TYPES = {
 
 
 def _module_state(admin):
-    rows = admin("ir.module.module", "search_read", [("name", "=", MODULE)], fields=["state"])
+    rows = admin(
+        "ir.module.module", "search_read", [("name", "=", MODULE)], fields=["state"]
+    )
     return rows[0]["state"]
 
 
@@ -49,9 +51,11 @@ def test_install_without_demo_upgrade_twice_and_uninstall(odoo, fresh_db):
         assert company["fs_report_entry_hours"] == 48
         assert company["fs_late_threshold_minutes"] == 15
 
-        admin("ir.module.module", "button_immediate_uninstall", admin(
-            "ir.module.module", "search", [("name", "=", MODULE)]
-        ))
+        admin(
+            "ir.module.module",
+            "button_immediate_uninstall",
+            admin("ir.module.module", "search", [("name", "=", MODULE)]),
+        )
         assert _module_state(admin) == "uninstalled"
         leftovers = {
             "models": admin("ir.model", "search", [("model", "=like", "fs.%")]),
@@ -60,10 +64,18 @@ def test_install_without_demo_upgrade_twice_and_uninstall(odoo, fresh_db):
                 "search",
                 [("model", "=", "res.company"), ("name", "=like", "fs\\_%")],
             ),
-            "menus": admin("ir.ui.menu", "search", [("name", "=", "Field Service SOP")]),
+            "menus": admin(
+                "ir.ui.menu", "search", [("name", "=", "Field Service SOP")]
+            ),
             "crons": admin("ir.cron", "search", [("model_id.model", "=like", "fs.%")]),
-            "groups": admin("res.groups", "search", [("category_id.name", "=like", "Field Service SOP%")]),
-            "views": admin("ir.ui.view", "search", [("name", "=like", "%field_service_sop%")]),
+            "groups": admin(
+                "res.groups",
+                "search",
+                [("category_id.name", "=like", "Field Service SOP%")],
+            ),
+            "views": admin(
+                "ir.ui.view", "search", [("name", "=like", "%field_service_sop%")]
+            ),
             "reports": admin(
                 "ir.actions.report", "search", [("report_name", "=like", f"{MODULE}.%")]
             ),
@@ -99,12 +111,16 @@ def test_installed_with_demo_one_login_per_role(odoo, demo_db):
         # The chain: the engineer is not a dispatcher, the director is everything.
         engineer = admin("res.users", "search", [("login", "=", "fs_engineer")])
         director_groups = admin(
-            "res.users", "read", admin("res.users", "search", [("login", "=", "fs_director")]),
+            "res.users",
+            "read",
+            admin("res.users", "search", [("login", "=", "fs_director")]),
             fields=["groups_id"],
         )[0]["groups_id"]
         for group in ("group_fs_engineer", "group_fs_dispatcher", "group_fs_manager"):
             assert admin.xmlid(f"{MODULE}.{group}") in director_groups
         dispatcher_group = admin.xmlid(f"{MODULE}.group_fs_dispatcher")
         assert not admin(
-            "res.users", "search", [("id", "in", engineer), ("groups_id", "in", dispatcher_group)]
+            "res.users",
+            "search",
+            [("id", "in", engineer), ("groups_id", "in", dispatcher_group)],
         )

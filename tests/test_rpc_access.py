@@ -14,12 +14,16 @@ def test_rights_over_json_rpc(odoo, demo_db):
         director = rpc.as_user("fs_director", "fs_director")
 
         # Everyone in the SOP reads the service types (SOP S7) ...
-        assert engineer("fs.service.type", "search_count", [("code", "=", "fault")]) == 1
+        assert (
+            engineer("fs.service.type", "search_count", [("code", "=", "fault")]) == 1
+        )
         # ... only managers change them.
         with pytest.raises(RpcError) as denied:
             engineer("fs.service.type", "create", {"name": "Mine", "code": "mine"})
         assert denied.value.name == "odoo.exceptions.AccessError"
-        new_id = manager("fs.service.type", "create", {"name": "Site Survey", "code": "survey"})
+        new_id = manager(
+            "fs.service.type", "create", {"name": "Site Survey", "code": "survey"}
+        )
         manager("fs.service.type", "unlink", [new_id])
 
         # SOP numbers are company settings: no SOP role writes them over RPC.

@@ -1,6 +1,6 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # Every number of the SOP that the other features read, with its rule id. The
@@ -201,7 +201,7 @@ class ResCompany(models.Model):
                 label = company._fields[name].get_description(company.env)["string"]
                 if name in SOP_PERCENT_FIELDS and not 1 <= value <= 100:
                     raise ValidationError(
-                        _(
+                        company.env._(
                             "%(setting)s must be between 1 and 100 %% "
                             "(company %(company)s, got %(value)s).",
                             setting=label,
@@ -211,7 +211,7 @@ class ResCompany(models.Model):
                     )
                 if value <= 0:
                     raise ValidationError(
-                        _(
+                        company.env._(
                             "%(setting)s must be greater than zero (company "
                             "%(company)s, got %(value)s). Enter the SOP value "
                             "your company uses.",

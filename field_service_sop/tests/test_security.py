@@ -28,12 +28,12 @@ class TestSopRoles(FsSopCommon):
             self.assertTrue(user.has_group(ROLE_GROUPS["engineer"]), role)
             self.assertFalse(user.has_group(ROLE_GROUPS["dispatcher"]), role)
             self.assertFalse(user.has_group(ROLE_GROUPS["manager"]), role)
-        self.assertFalse(
-            self.users["director"].has_group(ROLE_GROUPS["product_owner"])
-        )
+        self.assertFalse(self.users["director"].has_group(ROLE_GROUPS["product_owner"]))
 
     def test_admin_is_service_director(self):
-        self.assertTrue(self.env.ref("base.user_admin").has_group(ROLE_GROUPS["director"]))
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group(ROLE_GROUPS["director"])
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -58,8 +58,15 @@ class TestServiceTypeAccess(FsSopCommon):
             .mapped("code")
         )
         self.assertLessEqual(
-            {"fault", "health_check", "installation", "commissioning",
-             "maintenance", "training", "other"},
+            {
+                "fault",
+                "health_check",
+                "installation",
+                "commissioning",
+                "maintenance",
+                "training",
+                "other",
+            },
             codes,
         )
         self.assertTrue(self.fault.touches_customer_systems)
@@ -88,7 +95,9 @@ class TestServiceTypeAccess(FsSopCommon):
 
     def test_multi_company_rule(self):
         """A user sees shared types and those of their companies only."""
-        visible = self.env["fs.service.type"].with_user(self.users["manager"]).search([])
+        visible = (
+            self.env["fs.service.type"].with_user(self.users["manager"]).search([])
+        )
         self.assertIn(self.type_a, visible)
         self.assertIn(self.fault, visible)
         self.assertNotIn(self.type_b, visible)
@@ -101,10 +110,18 @@ class TestServiceTypeAccess(FsSopCommon):
         from odoo.tools import mute_logger
 
         self.env["fs.service.type"].create(
-            {"name": "Same code elsewhere", "code": "recovery", "company_id": self.company_b.id}
+            {
+                "name": "Same code elsewhere",
+                "code": "recovery",
+                "company_id": self.company_b.id,
+            }
         )
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.cr.savepoint():
                 self.env["fs.service.type"].create(
-                    {"name": "Duplicate", "code": "recovery", "company_id": self.company.id}
+                    {
+                        "name": "Duplicate",
+                        "code": "recovery",
+                        "company_id": self.company.id,
+                    }
                 )

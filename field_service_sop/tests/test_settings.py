@@ -47,9 +47,7 @@ class TestSopSettings(FsSopCommon):
 
     def test_settings_form_writes_the_current_company(self):
         """Settings edit the company of the session, not another one."""
-        settings = Form(
-            self.env["res.config.settings"].with_company(self.company_b)
-        )
+        settings = Form(self.env["res.config.settings"].with_company(self.company_b))
         self.assertEqual(settings.fs_report_entry_hours, 48)
         settings.fs_report_entry_hours = 36  # SOP S8 made stricter
         settings.fs_late_threshold_minutes = 10  # SOP D13
@@ -94,4 +92,37 @@ class TestSopSettings(FsSopCommon):
         # Every role can read them: later features compute deadlines from them.
         self.assertEqual(
             self.company.with_user(self.users["engineer"]).fs_report_entry_hours, 48
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSopSettingsChinese(FsSopCommon):
+    """Users read Chinese: labels and refusals come in zh_CN (i18n/zh_CN.po)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["field_service_sop"], ["zh_CN"], overwrite=True
+        )
+
+    def test_refusal_is_translated(self):
+        company = self.company.with_context(lang="zh_CN")
+        with (
+            self.assertRaisesRegex(ValidationError, "报告录入时限.*必须大于零"),
+            self.cr.savepoint(),
+        ):
+            company.fs_report_entry_hours = 0
+
+    def test_labels_and_app_name_are_translated(self):
+        env = self.env(context=dict(self.env.context, lang="zh_CN"))
+        field = env["res.company"]._fields["fs_verbal_confirm_hours"]
+        self.assertEqual(
+            field.get_description(env)["string"], "口头派工后补书面派工单（小时）"
+        )
+        root = env.ref("field_service_sop.fs_menu_root")
+        self.assertEqual(root.name, "现场服务规范")
+        self.assertEqual(
+            env.ref("field_service_sop.fs_service_type_fault").name, "故障维修"
         )

@@ -27,7 +27,8 @@ registry.category("web_tour.tours").add("field_service_sop_menu_tour", {
         },
         {
             content: "Open the SOP settings",
-            trigger: ".dropdown-item[data-menu-xmlid='field_service_sop.fs_menu_settings']",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='field_service_sop.fs_menu_settings']",
             run: "click",
         },
         {
