@@ -24,13 +24,18 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "data/fs_service_type_data.xml",
+        "data/ir_sequence_data.xml",
         "report/fs_sop_standards_report.xml",
         "views/fs_service_type_views.xml",
+        "views/fs_dispatch_delegation_views.xml",
+        "views/fs_dispatch_order_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/fs_dispatch_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

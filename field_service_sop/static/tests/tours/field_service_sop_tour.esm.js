@@ -3,7 +3,8 @@
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
-/* Opens the app from the home menu, checks the SOP service types (S7), then
+/* Opens the app from the home menu on the dispatch orders, checks the SOP
+ * service types (S7), then
  * changes one SOP deadline (S8, report entry) in Settings and saves it. The
  * Python side asserts the saved value. */
 registry.category("web_tour.tours").add("field_service_sop_menu_tour", {
@@ -16,11 +17,27 @@ registry.category("web_tour.tours").add("field_service_sop_menu_tour", {
             run: "click",
         },
         {
-            content: "The app opens on the SOP service types",
-            trigger: ".o_list_view .o_data_row:contains('Fault Repair')",
+            content: "The app opens on the dispatch orders, by state (SOP D1)",
+            trigger: ".o_kanban_view .o_column_title:contains('Draft')",
         },
         {
             content: "Open the Configuration menu",
+            trigger:
+                ".o_main_navbar button[data-menu-xmlid='field_service_sop.fs_menu_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open the service types",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='field_service_sop.fs_service_type_menu']",
+            run: "click",
+        },
+        {
+            content: "The SOP service types are there (SOP S7)",
+            trigger: ".o_list_view .o_data_row:contains('Fault Repair')",
+        },
+        {
+            content: "Open the Configuration menu again",
             trigger:
                 ".o_main_navbar button[data-menu-xmlid='field_service_sop.fs_menu_configuration']",
             run: "click",
