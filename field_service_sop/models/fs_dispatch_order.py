@@ -4,14 +4,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # Allowed state moves (SOP D1, D7, D10, D12, D13). Every write of ``state``,
-# from a button, RPC or an import, goes through ``_check_transition``.
+# from a button, RPC or an import, goes through ``_check_transition``; features
+# extend them in ``_fs_transitions``.
 TRANSITIONS = {
     "draft": {"issued", "cancelled"},
-    "issued": {"accepted", "cancelled"},
-    "accepted": {"departed", "cancelled"},
-    "departed": {"arrived", "cancelled"},
-    "arrived": {"done"},
+    "issued": {"accepted", "cancelled", "transferred"},
+    "accepted": {"departed", "cancelled", "transferred"},
+    "departed": {"arrived", "cancelled", "transferred"},
+    "arrived": {"done", "transferred"},
     "done": set(),
+    "transferred": set(),
     "cancelled": {"draft"},
 }
 # What an engineer on the order may record (SOP D10-D13); everything else on an
@@ -63,6 +65,7 @@ class FsDispatchOrder(models.Model):
             ("departed", "Departed"),
             ("arrived", "On Site"),
             ("done", "Done"),
+            ("transferred", "Transferred"),
             ("cancelled", "Cancelled"),
         ],
         default="draft",
@@ -156,6 +159,14 @@ class FsDispatchOrder(models.Model):
         compute="_compute_lateness",
         store=True,
         help="SOP D13: arrived later than the company's late threshold.",
+    )
+    # Transfer (SOP D14)
+    transfer_reason = fields.Text(readonly=True, copy=False)
+    transferred_to_id = fields.Many2one(
+        "fs.dispatch.order", string="Transferred To", readonly=True, copy=False
+    )
+    transferred_from_id = fields.Many2one(
+        "fs.dispatch.order", string="Transferred From", readonly=True, copy=False
     )
     user_is_engineer = fields.Boolean(compute="_compute_user_role")
     user_can_issue = fields.Boolean(compute="_compute_user_role")
@@ -348,7 +359,7 @@ class FsDispatchOrder(models.Model):
         user = self.env.user
         if user.has_group("field_service_sop.group_fs_dispatcher"):
             return
-        forbidden = set(vals) - ENGINEER_FIELDS
+        forbidden = set(vals) - self._fs_engineer_fields()
         if forbidden:
             labels = ", ".join(
                 sorted(
@@ -390,12 +401,20 @@ class FsDispatchOrder(models.Model):
                     )
                 )
 
+    def _fs_transitions(self):
+        """State -> states it may move to. Extend with ``super()`` and a copy."""
+        return {state: set(targets) for state, targets in TRANSITIONS.items()}
+
+    def _fs_engineer_fields(self):
+        """Fields an engineer on the order may write (their visit data)."""
+        return set(ENGINEER_FIELDS)
+
     def _check_transition(self, new_state):
         """Refuse a state move that the SOP does not allow, whatever its path."""
         self.ensure_one()
         if new_state == self.state:
             return
-        if new_state not in TRANSITIONS[self.state]:
+        if new_state not in self._fs_transitions().get(self.state, ()):
             states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
@@ -408,17 +427,20 @@ class FsDispatchOrder(models.Model):
         if checker:
             checker()
 
-    def _check_can_issued(self):
+    def _fs_issue_requirements(self):
+        """(field, label) pairs an order needs before it is issued (SOP D3)."""
+        return [
+            ("partner_id", self.env._("a customer")),
+            ("engineer_ids", self.env._("engineers")),
+            ("lead_engineer_id", self.env._("a lead engineer")),
+            ("purpose", self.env._("the purpose")),
+            ("content", self.env._("the service content")),
+        ]
+
+    def _fs_check_issue_content(self):
+        """SOP D3: refuse an order that lacks what issuing requires."""
         missing = [
-            label
-            for field, label in (
-                ("partner_id", self.env._("a customer")),
-                ("engineer_ids", self.env._("engineers")),
-                ("lead_engineer_id", self.env._("a lead engineer")),
-                ("purpose", self.env._("the purpose")),
-                ("content", self.env._("the service content")),
-            )
-            if not self[field]
+            label for field, label in self._fs_issue_requirements() if not self[field]
         ]
         if missing:
             raise UserError(
@@ -428,6 +450,9 @@ class FsDispatchOrder(models.Model):
                     missing=", ".join(missing),
                 )
             )
+
+    def _check_can_issued(self):
+        self._fs_check_issue_content()
         allowed, delegation = self._can_issue(self.env.user)
         if not allowed:
             raise AccessError(
@@ -450,6 +475,16 @@ class FsDispatchOrder(models.Model):
                 )
             )
         self.accepted_at = fields.Datetime.now()
+
+    def _check_can_transferred(self):
+        if not (self.transferred_to_id and self.transfer_reason):
+            raise UserError(
+                self.env._(
+                    "Transfer %(order)s with the Transfer button: it needs a reason "
+                    "and creates the new order (SOP D14).",
+                    order=self.name,
+                )
+            )
 
     def _check_can_arrived(self):
         if not self.departed_at:

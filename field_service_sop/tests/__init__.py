@@ -3,3 +3,10 @@ from . import test_security
 from . import test_ui
 from . import test_report
 from . import test_dispatch_order
+from . import test_dispatch_visit
+from . import test_dispatch_verbal
+from . import test_dispatch_approval
+from . import test_dispatch_emergency
+from . import test_dispatch_wizards
+from . import test_dispatch_report
+from . import test_dispatch_tour

@@ -230,6 +230,9 @@ class TestDispatchEngineer(DispatchCommon):
         )
         as_lead = self.order.with_user(self.users["engineer"])
         as_lead.action_accept()
+        self.order.checklist_line_ids.with_user(self.users["engineer"]).write(
+            {"done": True}
+        )
         with freeze_time("2026-11-02 13:00:00"):
             as_lead.action_depart()
         self.assertEqual(self.order.departed_at, datetime(2026, 11, 2, 13, 0))

@@ -1,1 +1,2 @@
-# Wizards (reschedule, transfer, phone confirmation) arrive with their features.
+from . import fs_dispatch_reschedule
+from . import fs_dispatch_transfer
