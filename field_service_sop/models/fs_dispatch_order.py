@@ -20,13 +20,14 @@ TRANSITIONS = {
 # order is the dispatcher's.
 ENGINEER_FIELDS = {
     "state",
+    "site_address",
+    "site_phone",
     "contact_at",
     "appointment_at",
     "symptoms",
     "customer_preparation",
     "departed_at",
     "arrived_at",
-    "accepted_at",
 }
 
 
@@ -474,7 +475,8 @@ class FsDispatchOrder(models.Model):
                     order=self.name,
                 )
             )
-        self.accepted_at = fields.Datetime.now()
+        # Stamped by the move itself, after the lead's right was checked.
+        self.sudo().accepted_at = fields.Datetime.now()
 
     def _check_can_transferred(self):
         if not (self.transferred_to_id and self.transfer_reason):

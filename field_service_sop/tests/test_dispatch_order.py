@@ -207,8 +207,13 @@ class TestDispatchEngineer(DispatchCommon):
 
     def test_engineer_writes_only_visit_data(self):
         as_lead = self.order.with_user(self.users["engineer"])
+        # D10: the address and phone the customer confirmed are the engineer's.
+        as_lead.write({"site_address": "Gate 3, 1 Bund Rd", "site_phone": "+86 21 1"})
+        self.assertEqual(self.order.site_address, "Gate 3, 1 Bund Rd")
         with self.assertRaisesRegex(AccessError, "Purpose"):
             as_lead.write({"purpose": "Something else"})
+        with self.assertRaisesRegex(AccessError, "Accepted At"):
+            as_lead.write({"accepted_at": "2026-11-01 08:00:00"})
         with self.assertRaises(AccessError):
             as_lead.action_cancel()
         self.assertEqual(self.order.purpose, "Server down")
