@@ -40,6 +40,7 @@
         "views/fs_emergency_plan_views.xml",
         "views/fs_checklist_item_views.xml",
         "views/res_partner_views.xml",
+        "views/fs_service_report_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

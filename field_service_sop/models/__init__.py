@@ -6,10 +6,15 @@ from . import fs_service_type
 from . import fs_checklist_item
 from . import fs_dispatch_delegation
 from . import fs_dispatch_order
+from . import fs_dispatch_order_flow
 from . import fs_dispatch_order_visit
 from . import fs_dispatch_order_verbal
 from . import fs_dispatch_approval
 from . import fs_dispatch_order_approval
 from . import fs_emergency_plan
 from . import fs_dispatch_order_emergency
+from . import fs_service_report_lock
+from . import fs_service_report
+from . import fs_service_report_part
+from . import fs_dispatch_order_report
 from . import helpdesk_ticket

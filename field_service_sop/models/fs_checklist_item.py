@@ -92,6 +92,8 @@ class FsDispatchChecklistLine(models.Model):
                 {vals.get("order_id") for vals in vals_list if vals.get("order_id")}
             )
             self._fs_check_can_edit(orders, tick=any(v.get("done") for v in vals_list))
+            for vals in vals_list:
+                self._fs_check_stamps(vals)
         for vals in vals_list:
             if "done" in vals:
                 vals.update(self._fs_stamp(vals["done"]))
@@ -99,6 +101,7 @@ class FsDispatchChecklistLine(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self._fs_check_stamps(vals)
             self._fs_check_write_rights(vals)
         if "done" in vals:
             vals = dict(vals, **self._fs_stamp(vals["done"]))
@@ -108,6 +111,15 @@ class FsDispatchChecklistLine(models.Model):
     def _unlink_only_open_checklist(self):
         if self.env.su:
             return
+        given = self.filtered(lambda line: line.item_id and line.order_id.issued_at)
+        if given:
+            raise UserError(
+                self.env._(
+                    "The company's departure checklist items of %(orders)s stay on "
+                    "the issued order (SOP D12): they are ticked, not deleted.",
+                    orders=", ".join(given.order_id.mapped("name")),
+                )
+            )
         frozen = self.order_id.filtered(
             lambda o: o.state in o._fs_checklist_closed_states()
             and o.state != "cancelled"
@@ -125,6 +137,16 @@ class FsDispatchChecklistLine(models.Model):
     # ------------------------------------------------------------------
     # Business: guards
     # ------------------------------------------------------------------
+    def _fs_check_stamps(self, vals):
+        """Who ticked and when are recorded by the tick itself, never typed."""
+        if {"done_by_id", "done_at"} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "Who checked an item and when are recorded by ticking it "
+                    "(SOP D12); they cannot be written."
+                )
+            )
+
     def _fs_stamp(self, done):
         """Who ticked and when; cleared again when unticked."""
         return {

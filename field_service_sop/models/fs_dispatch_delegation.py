@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+REVOCATION_FIELDS = {"revoked", "revoked_at", "revoked_by_id", "revoke_reason"}
+
 
 class FsDispatchDelegation(models.Model):
     """An Engineering Manager's written authorisation to issue dispatch orders.
@@ -115,6 +117,17 @@ class FsDispatchDelegation(models.Model):
                         user=delegation.manager_id.name,
                     )
                 )
+            if not delegation.delegate_id.has_group(
+                "field_service_sop.group_fs_dispatcher"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a Dispatcher / Project Assistant: give "
+                        "them that role before delegating the issuing of dispatch "
+                        "orders to them (SOP D2).",
+                        user=delegation.delegate_id.name,
+                    )
+                )
             if delegation.delegate_id == delegation.manager_id:
                 raise ValidationError(
                     self.env._("A manager cannot delegate to themselves.")
@@ -125,16 +138,37 @@ class FsDispatchDelegation(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get(f) for vals in vals_list for f in REVOCATION_FIELDS
+        ):
+            raise UserError(
+                self.env._("Revoke a delegation with its Revoke button (SOP D2).")
+            )
         records = super().create(vals_list)
         records._check_manager_rights()
         return records
 
     def write(self, vals):
         self.check_access("write")  # access rights first, then the SOP rules
-        if not self.env.su and {"revoked", "revoked_at", "revoked_by_id"} & set(vals):
+        if not self.env.su and REVOCATION_FIELDS & set(vals):
             raise UserError(
                 self.env._("Revoke a delegation with its Revoke button (SOP D2).")
             )
+        frozen = {"delegate_id", "manager_id", "company_id", "date_from"} & set(vals)
+        if frozen and not self.env.su:
+            used = (
+                self.env["fs.dispatch.order"]
+                .sudo()
+                .search_count([("delegation_id", "in", self.ids)], limit=1)
+            )
+            if used:
+                raise UserError(
+                    self.env._(
+                        "This delegation was used to issue dispatch orders and is "
+                        "their record (SOP D2): revoke it or shorten it, and create "
+                        "a new one for other people or dates."
+                    )
+                )
         if self.filtered("revoked") and not self.env.su:
             raise UserError(
                 self.env._(

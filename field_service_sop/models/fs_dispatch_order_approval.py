@@ -69,6 +69,9 @@ class FsDispatchOrder(models.Model):
                 order.approval_needed and not order._fs_approvals_missing()
             )
 
+    def _fs_protected_fields(self):
+        return super()._fs_protected_fields() | APPROVAL_FIELDS
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------

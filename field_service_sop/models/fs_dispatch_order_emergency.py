@@ -93,6 +93,9 @@ class FsDispatchOrder(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    def _fs_protected_fields(self):
+        return super()._fs_protected_fields() | {"emergency_informed_at"}
+
     def write(self, vals):
         if "emergency_informed_at" in vals and not self.env.su:
             raise UserError(

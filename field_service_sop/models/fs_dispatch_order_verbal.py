@@ -182,6 +182,9 @@ class FsDispatchOrder(models.Model):
             )
         return res
 
+    def _fs_protected_fields(self):
+        return super()._fs_protected_fields() | VERBAL_SYSTEM_FIELDS
+
     def _fs_verbal_escalation_user(self):
         """Who is told about an overdue written order: the dispatcher's manager."""
         self.ensure_one()

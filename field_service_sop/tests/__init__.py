@@ -10,3 +10,5 @@ from . import test_dispatch_emergency
 from . import test_dispatch_wizards
 from . import test_dispatch_report
 from . import test_dispatch_tour
+from . import test_service_report
+from . import test_dispatch_hardening

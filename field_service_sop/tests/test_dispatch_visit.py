@@ -121,7 +121,7 @@ class TestDepartureChecklist(VisitCommon):
         line = order.checklist_line_ids[0]
         with self.assertRaisesRegex(AccessError, "ask the dispatcher to change: Item"):
             line.with_user(self.eng).write({"name": "Nothing"})
-        with self.assertRaisesRegex(AccessError, "Checked By"):
+        with self.assertRaisesRegex(AccessError, "recorded by ticking"):
             line.with_user(self.eng).write(
                 {"done": True, "done_by_id": self.manager.id}
             )

@@ -82,21 +82,30 @@ class TestDispatchWizards(DispatchCommon):
         self.assertIn("refused", activity.summary)
 
     def test_d11_outsider_cannot_reschedule(self):
+        """Nor read the order's appointment through the wizard (no peeking)."""
         outsider = self.users["test_manager"]  # an engineer, not on this order
-        wizard = (
-            self.env["fs.dispatch.reschedule"]
-            .with_user(outsider)
-            .create(
+        with self.assertRaises(AccessError):
+            self.env["fs.dispatch.reschedule"].with_user(outsider).create(
                 {
                     "order_id": self.order.id,
                     "reason": "x",
                     "new_appointment_at": datetime(2026, 11, 3, 9, 0),
                 }
             )
-        )
-        with self.assertRaises(AccessError):
-            wizard.action_apply()
         self.assertEqual(self.order.appointment_at, APPOINTMENT)
+
+    def test_d11_confirmed_appointment_changes_only_by_reschedule(self):
+        self.order.with_user(self.users["engineer"]).action_accept()
+        with self.assertRaisesRegex(AccessError, "Reschedule"):
+            self.order.with_user(self.users["engineer"]).write(
+                {"appointment_at": datetime(2026, 11, 2, 18, 0)}
+            )
+        self._reschedule(
+            reason="Customer meeting ran late",
+            contacted_at=datetime(2026, 11, 2, 12, 0),
+            new_appointment_at=datetime(2026, 11, 2, 18, 0),
+        ).action_apply()
+        self.assertEqual(self.order.appointment_at, datetime(2026, 11, 2, 18, 0))
 
     def test_d14_transfer_creates_linked_order(self):
         form = Form(

@@ -1,2 +1,3 @@
 from . import fs_dispatch_reschedule
 from . import fs_dispatch_transfer
+from . import fs_dispatch_approval_reject

@@ -20,13 +20,21 @@ class FsDispatchReschedule(models.TransientModel):
     _description = "Reschedule a Dispatch Order Visit"
 
     order_id = fields.Many2one("fs.dispatch.order", required=True, ondelete="cascade")
-    old_appointment_at = fields.Datetime(related="order_id.appointment_at")
+    old_appointment_at = fields.Datetime(
+        related="order_id.appointment_at", compute_sudo=False
+    )
     new_appointment_at = fields.Datetime(string="New Appointment")
     contacted_at = fields.Datetime(
         string="Customer Called At", required=True, default=fields.Datetime.now
     )
     reason = fields.Text(required=True)
     customer_agreed = fields.Boolean(default=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards.order_id.check_access("read")  # no peeking at others' orders
+        return wizards
 
     @api.model
     def default_get(self, fields_list):
@@ -86,7 +94,8 @@ class FsDispatchReschedule(models.TransientModel):
                 minutes=notice,
             )
         if self.customer_agreed:
-            order.write({"appointment_at": self.new_appointment_at})
+            # Rights checked above: an engineer on the order or a dispatcher.
+            order.sudo().write({"appointment_at": self.new_appointment_at})
         order.message_post(body=body)
         if not self.customer_agreed:
             supervisor = (

@@ -35,12 +35,18 @@ class FsDispatchTransfer(models.TransientModel):
     _description = "Transfer a Dispatch Order"
 
     order_id = fields.Many2one("fs.dispatch.order", required=True, ondelete="cascade")
-    company_id = fields.Many2one(related="order_id.company_id")
+    company_id = fields.Many2one(related="order_id.company_id", compute_sudo=False)
     reason = fields.Text(required=True)
     engineer_ids = fields.Many2many("hr.employee", string="New Engineers")
     lead_engineer_id = fields.Many2one(
         "hr.employee", string="New Lead Engineer", domain="[('id', 'in', engineer_ids)]"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards.order_id.check_access("write")
+        return wizards
 
     @api.model
     def default_get(self, fields_list):
@@ -76,11 +82,15 @@ class FsDispatchTransfer(models.TransientModel):
             {
                 "engineer_ids": [fields.Command.set(self.engineer_ids.ids)],
                 "lead_engineer_id": (self.lead_engineer_id or self.engineer_ids[:1]).id,
-                "transferred_from_id": order.id,
             }
         )
         new_order = self.env["fs.dispatch.order"].create(values)
-        order.write({"transfer_reason": self.reason, "transferred_to_id": new_order.id})
+        # The links are the transfer's own record, written only here, after the
+        # dispatcher's right was checked above (SOP D14).
+        new_order.sudo().write({"transferred_from_id": order.id})
+        order.sudo().write(
+            {"transfer_reason": self.reason, "transferred_to_id": new_order.id}
+        )
         order.write({"state": "transferred"})
         order.message_post(
             body=self.env._(
