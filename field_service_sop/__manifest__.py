@@ -28,8 +28,11 @@
         "data/fs_checklist_item_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/fs_service_report_cron_data.xml",
+        "data/fs_service_report_mail_data.xml",
         "report/fs_sop_standards_report.xml",
         "report/fs_dispatch_order_report.xml",
+        "report/fs_service_report_report.xml",
         "wizards/fs_dispatch_reschedule_views.xml",
         "wizards/fs_dispatch_transfer_views.xml",
         "views/fs_service_type_views.xml",
@@ -41,6 +44,8 @@
         "views/fs_checklist_item_views.xml",
         "views/res_partner_views.xml",
         "views/fs_service_report_views.xml",
+        "views/fs_engineer_assessment_views.xml",
+        "views/fs_service_report_portal_templates.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
@@ -48,6 +53,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/fs_dispatch_order_demo.xml",
+        "demo/fs_service_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,5 +16,10 @@ from . import fs_dispatch_order_emergency
 from . import fs_service_report_lock
 from . import fs_service_report
 from . import fs_service_report_part
+from . import fs_service_report_portal
+from . import fs_service_report_pdf
+from . import fs_service_report_checks
+from . import fs_engineer_assessment
+from . import hr_employee
 from . import fs_dispatch_order_report
 from . import helpdesk_ticket

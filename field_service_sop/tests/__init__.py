@@ -12,3 +12,7 @@ from . import test_dispatch_report
 from . import test_dispatch_tour
 from . import test_service_report
 from . import test_dispatch_hardening
+from . import test_service_report_portal
+from . import test_service_report_pdf
+from . import test_service_report_checks
+from . import test_service_report_tour

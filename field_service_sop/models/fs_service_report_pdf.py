@@ -1,0 +1,221 @@
+# Copyright 2026 field_service_sop authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .fs_service_report_lock import LOCKED_STATES
+
+_logger = logging.getLogger(__name__)
+
+# Written by the system only (the seal and the scheduled action).
+PDF_STAMP_FIELDS = {"pdf_pending", "pdf_attachment_id", "pdf_sent_at"}
+PDF_BATCH_SIZE = 10
+PDF_REPORT = "field_service_sop.action_report_fs_service_report"
+PDF_TEMPLATE = "field_service_sop.fs_service_report_mail_template_signed"
+PDF_CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
+
+
+class FsServiceReport(models.Model):
+    """The signed service report PDF 服务报告单 (SOP S2, S3, S12).
+
+    Once the customer has signed (or a Project Assistant confirmed by phone),
+    the sealed report is rendered as a PDF with both signatures, the ratings,
+    the spare parts and the fingerprint, attached to the report, posted in
+    its chatter and e-mailed to the customer's contact.
+
+    Rendering calls wkhtmltopdf (seconds per report), so signing only marks
+    the report ``pdf_pending`` and wakes the scheduled action
+    ``_cron_send_signed_reports``, which renders pending reports in bounded
+    batches. The flag and the attachment are written by the system only;
+    dispatchers may queue a sealed report again with "Send Signed Report".
+    """
+
+    _inherit = "fs.service.report"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    pdf_pending = fields.Boolean(
+        string="Signed PDF Queued",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The signed PDF will be rendered and e-mailed to the customer "
+        "by a scheduled action.",
+    )
+    pdf_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Signed PDF",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    pdf_sent_at = fields.Datetime(
+        string="Signed PDF Sent At", readonly=True, copy=False
+    )
+    pdf_recipient_id = fields.Many2one(
+        "res.partner",
+        string="Signed PDF Recipient",
+        compute="_compute_pdf_recipient_id",
+        help="The customer's contact who receives the signed PDF: the signer, "
+        "else the contact called, the site contact or the customer.",
+    )
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+    @api.depends(
+        "signer_id.email",
+        "phone_contact_id.email",
+        "order_id.site_contact_id.email",
+        "partner_id.email",
+    )
+    def _compute_pdf_recipient_id(self):
+        for report in self:
+            candidates = (
+                report.signer_id
+                | report.phone_contact_id
+                | report.order_id.site_contact_id
+                | report.partner_id
+            )
+            with_email = candidates.filtered("email")
+            report.pdf_recipient_id = (with_email or candidates)[:1]
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_send_signed_report(self):
+        """Dispatchers: render the signed PDF again and e-mail it (queued)."""
+        self._fs_require_dispatcher(self.env._("send the signed service report"))
+        self.check_access("read")
+        unsigned = self.filtered(lambda report: not report._fs_is_locked())
+        if unsigned:
+            raise UserError(
+                self.env._(
+                    "%(reports)s is not signed yet: only a signed or "
+                    "phone-confirmed report is sent to the customer (SOP S12).",
+                    reports=", ".join(unsigned.mapped("name")),
+                )
+            )
+        # Rights checked above; the flag is the system's own field.
+        self.sudo()._fs_queue_pdf()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "The signed report will be rendered and e-mailed to the "
+                    "customer in a moment."
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+    def _fs_stamp_fields(self):
+        return super()._fs_stamp_fields() | PDF_STAMP_FIELDS
+
+    def _fs_seal(self):
+        """Sealing also queues the signed PDF for the customer."""
+        res = super()._fs_seal()
+        self.sudo()._fs_queue_pdf()
+        return res
+
+    def _fs_queue_pdf(self):
+        """Mark for the scheduled action and wake it (call as superuser)."""
+        self.write({"pdf_pending": True})
+        cron = self.env.ref(PDF_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _fs_pdf_filename(self):
+        """Attachment name in the customer's language (服务报告单 <number>.pdf)."""
+        self.ensure_one()
+        lang = self.pdf_recipient_id.lang or self.partner_id.lang
+        env = self.with_context(lang=lang).env if lang else self.env
+        return env._(
+            "Service Report %(number)s.pdf",
+            number=(self.name or "").replace("/", "-"),
+        )
+
+    def _fs_send_signed_pdf(self):
+        """Render, attach, post and queue the e-mail of one sealed report."""
+        self.ensure_one()
+        pdf, kind = self.env["ir.actions.report"]._render_qweb_pdf(PDF_REPORT, self.ids)
+        if kind != "pdf":  # only tests without force_report_rendering
+            _logger.info("Service report %s rendered as %s", self.name, kind)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._fs_pdf_filename(),
+                "type": "binary",
+                "raw": pdf,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        template = self.env.ref(PDF_TEMPLATE)
+        # The template's recipient is the customer's contact; the chatter
+        # message carries the PDF and is e-mailed through the mail queue.
+        self.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=[Command.set(attachment.ids)],
+            force_send=False,
+        )
+        self.write(
+            {
+                "pdf_pending": False,
+                "pdf_attachment_id": attachment.id,
+                "pdf_sent_at": fields.Datetime.now(),
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_signed_reports(self, batch_size=PDF_BATCH_SIZE):
+        """Render and send queued signed reports, one bounded batch per call.
+
+        Idempotent: each report's flag is cleared in the same transaction as
+        its PDF and e-mail, and rows being handled by another worker are
+        skipped. A report that fails to render gets a chatter note and leaves
+        the queue, so it cannot block the others; "Send Signed Report" retries.
+        """
+        Report = self.sudo()
+        Report.flush_model(["pdf_pending"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM fs_service_report WHERE pdf_pending "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                batch_size,
+            )
+        )
+        reports = Report.browse([row[0] for row in rows])
+        for report in reports:
+            if report.state not in LOCKED_STATES:  # reopened meanwhile
+                report.pdf_pending = False
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    report._fs_send_signed_pdf()
+            except Exception:
+                _logger.exception("Cannot send signed service report %s", report.name)
+                report.pdf_pending = False
+                report.message_post(
+                    body=self.env._(
+                        "The signed PDF could not be rendered or e-mailed. A "
+                        "dispatcher may retry with Send Signed Report."
+                    )
+                )
+        remaining = Report.search_count([("pdf_pending", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
+        return reports

@@ -1,0 +1,306 @@
+# Copyright 2026 field_service_sop authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import io
+import unicodedata
+from datetime import datetime, timedelta
+
+from PIL import Image
+from PyPDF2 import PdfReader
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_service_report import ARRIVAL, ServiceReportCommon
+
+CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
+
+
+def _png(color):
+    """A real (tiny) PNG, so wkhtmltopdf can draw the signature."""
+    stream = io.BytesIO()
+    Image.new("RGB", (80, 24), color).save(stream, format="PNG")
+    return base64.b64encode(stream.getvalue())
+
+
+@tagged("post_install", "-at_install")
+class TestServiceReportPdfQueue(ServiceReportCommon):
+    """Signing queues the signed PDF; only the system writes the queue flag.
+
+    No rendering here: wkhtmltopdf hangs inside a TransactionCase (STYLE.md).
+    """
+
+    def _triggers(self):
+        return self.env["ir.cron.trigger"].search_count(
+            [("cron_id", "=", self.env.ref(CRON).id)]
+        )
+
+    def test_s12_signing_queues_the_pdf(self):
+        """SOP S2, S12: the signature marks the report for the PDF cron."""
+        report = self._complete(self._report())
+        self.assertFalse(report.pdf_pending)
+        triggers = self._triggers()
+        report.with_user(self.users["engineer"]).action_customer_sign(
+            self._accept_values()
+        )
+        self.assertEqual(report.state, "signed")
+        self.assertTrue(report.pdf_pending)
+        self.assertGreater(self._triggers(), triggers, "the cron is woken up")
+        self.assertEqual(report.pdf_recipient_id, self.contact)
+
+    def test_s3_phone_confirmation_queues_the_pdf(self):
+        """SOP S3: a report confirmed by phone is sent to the customer too."""
+        report = self._complete(self._report())
+        report.with_user(self.users["engineer"]).write(
+            {k: v for k, v in self._accept_values().items() if k.startswith("rating")}
+        )
+        dispatcher = report.with_user(self.users["dispatcher"])
+        dispatcher.write(
+            {
+                "phone_contact_id": self.colleague.id,
+                "phone_called_at": datetime(2026, 3, 3, 10, 0),
+                "phone_confirmation": "Disk replaced, satisfied",
+            }
+        )
+        dispatcher.action_phone_confirm()
+        self.assertTrue(report.pdf_pending)
+        self.assertEqual(report.pdf_recipient_id, self.colleague)
+
+    def test_flag_written_by_the_system_only(self):
+        """The queue flag and the PDF link are the system's: refused via RPC."""
+        report = self._complete(self._report())
+        for role in ("engineer", "dispatcher", "manager"):
+            with self.assertRaises(AccessError):
+                report.with_user(self.users[role]).write({"pdf_pending": True})
+        with self.assertRaises(UserError):
+            self._report(order=self._issued_order(), pdf_pending=True)
+        report.with_user(self.users["engineer"]).action_customer_sign(
+            self._accept_values()
+        )
+        for role in ("dispatcher", "manager", "director"):
+            with self.assertRaises(AccessError):
+                report.with_user(self.users[role]).write({"pdf_pending": False})
+        attachment = self.env["ir.attachment"].create(
+            {"name": "fake.pdf", "raw": b"%PDF-fake"}
+        )
+        with self.assertRaises(AccessError):
+            report.with_user(self.users["manager"]).write(
+                {"pdf_attachment_id": attachment.id}
+            )
+        self.assertTrue(report.pdf_pending)
+
+    def test_send_signed_report_button(self):
+        """Dispatchers queue a signed report again; engineers cannot."""
+        report = self._complete(self._report())
+        with self.assertRaisesRegex(UserError, "not signed"):
+            report.with_user(self.users["dispatcher"]).action_send_signed_report()
+        report.with_user(self.users["engineer"]).action_customer_sign(
+            self._accept_values()
+        )
+        report.sudo().pdf_pending = False
+        with self.assertRaises(AccessError):
+            report.with_user(self.users["engineer"]).action_send_signed_report()
+        self.assertFalse(report.pdf_pending)
+        action = report.with_user(self.users["dispatcher"]).action_send_signed_report()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertTrue(report.pdf_pending)
+
+    def test_reopened_report_leaves_the_queue_unsent(self):
+        """A report reopened before the cron ran is not sent (no longer signed)."""
+        report = self._signed()
+        report.with_user(self.users["manager"]).action_reopen("Wrong serial")
+        self.assertTrue(report.pdf_pending)
+        done = self.env["fs.service.report"]._cron_send_signed_reports()
+        self.assertIn(report, done)
+        self.assertFalse(report.pdf_pending)
+        self.assertFalse(report.pdf_attachment_id)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", report._name), ("res_id", "=", report.id)]
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestServiceReportPdf(HttpCase):
+    """The signed 服务报告单 rendered by the cron (SOP S1-S7, S12).
+
+    Real wkhtmltopdf rendering, so an HttpCase (STYLE.md, traps); it cannot
+    share ``ServiceReportCommon`` (a TransactionCase), hence its own fixture.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create({"name": "FS PDF Co"})
+        cls.users = {
+            role: new_test_user(
+                cls.env,
+                login=f"fs_pdf_{role}",
+                name=f"Pdf {role.title()}",
+                groups=f"base.group_user,field_service_sop.group_fs_{role}",
+                company_id=cls.company.id,
+                company_ids=[cls.company.id],
+            )
+            for role in ("engineer", "dispatcher", "manager")
+        }
+        cls.lead = cls.env["hr.employee"].create(
+            {
+                "name": "Wang Lead",
+                "user_id": cls.users["engineer"].id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "North Bank", "is_company": True, "city": "Qingdao"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Ms Zhao",
+                "parent_id": cls.customer.id,
+                "email": "zhao@northbank.example.com",
+            }
+        )
+        cls.fault = cls.env.ref("field_service_sop.fs_service_type_fault")
+
+    def _signed_report(self):
+        order = (
+            self.env["fs.dispatch.order"]
+            .with_user(self.users["dispatcher"])
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.customer.id,
+                    "service_type_id": self.fault.id,
+                    "purpose": "Core switch reboots hourly",
+                    "content": "Replace the supervisor module",
+                    "attention_points": "Back up first",
+                    "engineer_ids": [(6, 0, self.lead.ids)],
+                    "lead_engineer_id": self.lead.id,
+                }
+            )
+        )
+        order.with_user(self.users["manager"]).action_issue()
+        order.arrived_at = ARRIVAL
+        Report = self.env["fs.service.report"].with_user(self.users["engineer"])
+        report = Report.create({"order_id": order.id})
+        # SOP S6: consent before work on the customer's systems.
+        report.write(
+            {
+                "consent_os_backup": True,
+                "consent_os_backup_at": ARRIVAL - timedelta(days=1),
+                "consent_data_backup": True,
+                "consent_data_backup_at": ARRIVAL - timedelta(hours=2),
+                "consent_downtime_approved": True,
+                "consent_recovery_kept": True,
+                "consent_signer_id": self.contact.id,
+                "consent_signature": _png("gray"),
+            }
+        )
+        report.action_consent_sign()
+        report.write(
+            {
+                "departure_at": ARRIVAL + timedelta(hours=3),
+                "work_done": "Replaced supervisor module",
+                "cause": "Failed supervisor",
+                "result": "solved",
+                "fault_category": "hardware",
+                "completed_at": ARRIVAL + timedelta(hours=3),
+                "part_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "description": "Supervisor module",
+                            "new_part_number": "SUP-720",
+                            "new_serial": "SN-NEW-77",
+                            "old_part_number": "SUP-720",
+                            "old_serial": "SN-OLD-66",
+                            "usage": "used",
+                        },
+                    )
+                ],
+            }
+        )
+        report.action_customer_sign(
+            {
+                "rating_attitude": "5",
+                "rating_response": "4",
+                "rating_effect": "3",
+                "rating_overall": "9",
+                "customer_comments": "Quick <b>and</b> tidy",
+                "signer_id": self.contact.id,
+                "signature": _png("black"),
+            }
+        )
+        return report.sudo()
+
+    def _text(self, pdf):
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        # CJK fonts map some glyphs to Kangxi radicals: compare NFKC.
+        return unicodedata.normalize("NFKC", text)
+
+    def test_s12_signed_pdf_attached_and_mailed(self):
+        """SOP S2, S12: the cron renders, attaches, posts and mails the PDF."""
+        report = self._signed_report()
+        self.assertEqual(report.state, "signed")
+        self.assertTrue(report.pdf_pending)
+        Report = self.env["fs.service.report"].with_context(force_report_rendering=True)
+        done = Report._cron_send_signed_reports()
+        self.assertIn(report, done)
+        report.invalidate_recordset()
+        self.assertFalse(report.pdf_pending)
+        self.assertTrue(report.pdf_sent_at)
+        attachment = report.pdf_attachment_id
+        self.assertEqual(attachment.name, f"Service Report {report.name}.pdf")
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (report._name, report.id)
+        )
+        self.assertTrue(attachment.raw.startswith(b"%PDF-"), "not a real PDF")
+        text = self._text(attachment.raw)
+        for expected in (
+            f"Service Report {report.name}",
+            report.order_id.name,
+            "North Bank",
+            "Pdf Dispatcher",
+            "Wang Lead",
+            "Replaced supervisor module",
+            "SUP-720",
+            "SN-NEW-77",
+            "SN-OLD-66",
+            "5 / 5",
+            "4 / 5",
+            "3 / 5",
+            "9 / 10",
+            "Quick <b>and</b> tidy",  # escaped, shown as typed
+            "Ms Zhao",
+            report.fingerprint,
+        ):
+            self.assertIn(unicodedata.normalize("NFKC", expected), text)
+        # Posted in the chatter with the PDF, e-mailed to the signer.
+        message = report.message_ids.filtered(lambda m: attachment in m.attachment_ids)
+        self.assertEqual(len(message), 1)
+        # (followers get their own notification; the customer's is queued)
+        mail = self.env["mail.mail"].search(
+            [
+                ("mail_message_id", "=", message.id),
+                ("recipient_ids", "in", self.contact.ids),
+            ]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn(attachment, mail.attachment_ids)
+        self.assertEqual(mail.state, "outgoing")
+        # Idempotent: a second run finds nothing to do.
+        attachments = self.env["ir.attachment"].search_count(
+            [("res_model", "=", report._name), ("res_id", "=", report.id)]
+        )
+        mails = self.env["mail.mail"].search_count([])
+        self.assertFalse(Report._cron_send_signed_reports())
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", report._name), ("res_id", "=", report.id)]
+            ),
+            attachments,
+        )
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
