@@ -35,6 +35,7 @@
         "report/fs_service_report_report.xml",
         "wizards/fs_dispatch_reschedule_views.xml",
         "wizards/fs_dispatch_transfer_views.xml",
+        "wizards/fs_service_report_forged_views.xml",
         "views/fs_service_type_views.xml",
         "views/fs_dispatch_delegation_views.xml",
         "views/fs_dispatch_order_views.xml",

@@ -83,7 +83,13 @@ class FsDispatchOrder(models.Model):
     def _check_write_rights(self, vals):
         """Engineers write only their visit data; dispatchers the rest (SOP D2)."""
         self._fs_check_protected(vals)
-        team = {"engineer_ids", "lead_engineer_id", "company_id"} & set(vals)
+        # The customer too: service reports, plans and approvals name it.
+        team = {
+            "engineer_ids",
+            "lead_engineer_id",
+            "company_id",
+            "partner_id",
+        } & set(vals)
         locked = self.filtered(lambda o: o.state not in ("draft", "cancelled"))
         if team and locked:
             # Approvals (D6), emergency plans (D16) and the delegation (D2)

@@ -543,6 +543,18 @@ class FsServiceReport(models.Model):
             self._fs_check_not_locked({"part_ids": True})
             self._check_write_rights({"part_ids": True})
 
+    def _fs_stamp_fields(self):
+        """Derived fields are never typed in either: related ones (they would
+        write through to the order), computed ones without an inverse (consent
+        required, deadlines, hours), and the portal token (SOP S1, S6, S8)."""
+        derived = {
+            name
+            for name, field in self._fields.items()
+            if not name.startswith(("message_", "activity_"))
+            and (field.related or (field.compute and field.readonly))
+        }
+        return super()._fs_stamp_fields() | derived | {"access_token"}
+
     def _fs_engineer_fields(self):
         """Fields an engineer on the order may write in the report's state."""
         self.ensure_one()

@@ -112,3 +112,12 @@ class TestDispatchHardening(DispatchCommon):
         with self.assertRaises(AccessError):
             draft.with_user(self.users["engineer"]).write({"state": "to_approve"})
         self.assertEqual(draft.state, "draft")
+
+    def test_customer_locked_once_issued(self):
+        """A signed service report and the portal name the order's customer."""
+        other = self.env["res.partner"].create({"name": "Other Customer"})
+        with self.assertRaisesRegex(UserError, "cancel it and reset it to draft"):
+            self.order.with_user(self.users["dispatcher"]).write(
+                {"partner_id": other.id}
+            )
+        self.assertEqual(self.order.partner_id, self.customer)

@@ -546,3 +546,32 @@ class TestServiceReportDeadlines(ServiceReportCommon):
             report.with_user(self.users["test_manager"]).action_write_problem_report()
         report.action_verify_fingerprint()
         self.assertEqual(report.fingerprint_check, "match")
+
+
+@tagged("post_install", "-at_install")
+class TestServiceReportDerivedFields(ServiceReportCommon):
+    """Review findings: derived fields are never typed in (SOP S1, S4, S6, S8)."""
+
+    def test_derived_fields_refused_for_every_role(self):
+        fault = self.env.ref("field_service_sop.fs_service_type_fault")
+        report = self._report(order=self._issued_order(service_type_id=fault.id))
+        self.assertTrue(report.consent_required)
+        other = self.env["hr.employee"].create(
+            {"name": "Scapegoat", "company_id": self.company.id}
+        )
+        for role in ("engineer", "dispatcher", "manager"):
+            for vals in (
+                {"consent_required": False},
+                {"engineer_id": other.id},
+                {"partner_id": self.stranger.id},
+                {"entry_deadline": "2099-01-01 00:00:00"},
+                {"hours_on_site": 99},
+                {"access_token": "guessable"},
+            ):
+                with self.assertRaises(AccessError, msg=f"{role} {vals}"):
+                    report.with_user(self.users[role]).write(vals)
+        self.assertTrue(report.consent_required)
+        self.assertEqual(report.partner_id, self.customer)
+        # S6 still holds: no work before the consent.
+        with self.assertRaises(UserError):
+            report.with_user(self.users["engineer"]).write({"work_done": "x"})

@@ -305,6 +305,23 @@ class TestEngineerAssessment(ChecksCommon):
         with self.assertRaises(AccessError):
             draft.with_user(self.users["manager"]).write({"signature_forged": True})
 
+    def test_s4_forged_through_the_wizard(self):
+        """The form's wizard asks the reason and keeps the manager-only rule."""
+        report = self._signed()
+        Wizard = self.env["fs.service.report.forged"]
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.users["dispatcher"]).create(
+                {"report_id": report.id, "reason": "x"}
+            )
+        wizard = (
+            Wizard.with_user(self.users["manager"])
+            .with_context(active_model="fs.service.report", active_id=report.id)
+            .create({"reason": "Not the customer's hand"})
+        )
+        wizard.action_confirm()
+        self.assertTrue(report.signature_forged)
+        self.assertEqual(self._assessments(report).reason, "forged_signature")
+
     def test_s4_assessments_are_evidence(self):
         """SOP S4: nobody creates, changes or deletes an assessment by hand."""
         report = self._signed()

@@ -1,3 +1,4 @@
 from . import fs_dispatch_reschedule
 from . import fs_dispatch_transfer
 from . import fs_dispatch_approval_reject
+from . import fs_service_report_forged
