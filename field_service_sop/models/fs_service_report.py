@@ -400,6 +400,8 @@ class FsServiceReport(models.Model):
         if not self.env.su:
             self._fs_check_not_locked(vals)
             self._check_write_rights(vals)
+            if "service_type_id" in vals:
+                self._fs_check_service_type_change()
         if "state" in vals:
             for report in self:
                 report._check_transition(vals["state"])
@@ -542,6 +544,20 @@ class FsServiceReport(models.Model):
         if not self.env.su:
             self._fs_check_not_locked({"part_ids": True})
             self._check_write_rights({"part_ids": True})
+
+    def _fs_check_service_type_change(self):
+        """SOP S6: the type decides whether consent comes first; once consent or
+        work is recorded, switching it would put the consent after the work."""
+        for report in self:
+            if report.consent_signed_at or any(report[f] for f in WORK_FIELDS):
+                raise UserError(
+                    self.env._(
+                        "%(report)s: the service type is fixed once consent or "
+                        "work is recorded (SOP S6). Cancel the report and write a "
+                        "new one if the type was wrong.",
+                        report=report.name,
+                    )
+                )
 
     def _fs_stamp_fields(self):
         """Derived fields are never typed in either: related ones (they would

@@ -156,6 +156,13 @@ class FsServiceReportPortal(models.Model):
         res = super().action_reopen(reason)
         # super() checked the manager's right and the reason.
         self.sudo().write(dict.fromkeys(PORTAL_STAMP_FIELDS, False))
+        self.sudo().access_token = False  # the old link no longer opens it
+        return res
+
+    def action_cancel(self):
+        res = super().action_cancel()
+        # A cancelled report is no longer shown through the link it was sent with.
+        self.sudo().access_token = False
         return res
 
     # ------------------------------------------------------------------

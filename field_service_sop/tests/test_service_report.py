@@ -575,3 +575,20 @@ class TestServiceReportDerivedFields(ServiceReportCommon):
         # S6 still holds: no work before the consent.
         with self.assertRaises(UserError):
             report.with_user(self.users["engineer"]).write({"work_done": "x"})
+
+    def test_s6_service_type_fixed_once_work_recorded(self):
+        report = self._report()  # health check: no consent needed
+        report.with_user(self.users["engineer"]).write({"work_done": "Checked"})
+        fault = self.env.ref("field_service_sop.fs_service_type_fault")
+        with self.assertRaisesRegex(UserError, "service type is fixed"):
+            report.with_user(self.users["dispatcher"]).write(
+                {"service_type_id": fault.id}
+            )
+        self.assertEqual(report.service_type_id, self.health)
+
+    def test_cancel_voids_the_portal_link(self):
+        report = self._report()
+        report.sudo()._portal_ensure_token()
+        self.assertTrue(report.access_token)
+        report.with_user(self.users["dispatcher"]).action_cancel()
+        self.assertFalse(report.access_token)

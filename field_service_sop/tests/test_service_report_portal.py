@@ -130,12 +130,14 @@ class TestServiceReportPortal(ServiceReportCommon, HttpCase):
         report = self._sent()
         self._sign(report)
         self.env.invalidate_all()
+        old_token = report.access_token
         report.with_user(self.users["manager"]).action_reopen("Wrong serial")
         self.assertFalse(report.portal_sent_fingerprint)
         self.assertFalse(report.portal_signer_name)
+        self.assertFalse(report.access_token)
         report.with_user(self.users["engineer"]).action_to_sign()
-        result = self._sign(report)
-        self.assertIn("not awaiting your signature", result["error"])
+        result = self._sign(report, token=old_token)
+        self.assertEqual(result, {"error": "This link is not valid."})
 
     def test_s12_wrong_or_missing_token_leaks_nothing(self):
         """Security: no token or a wrong one neither signs nor shows content."""
