@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import hr_department
 from . import fs_service_type
+from . import fs_state_mixin
 from . import fs_checklist_item
 from . import fs_dispatch_delegation
 from . import fs_dispatch_order

@@ -21,7 +21,7 @@ class FsDispatchOrder(models.Model):
 
     _name = "fs.dispatch.order"
     _description = "Dispatch Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["fs.state.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 

@@ -173,24 +173,6 @@ class FsDispatchOrder(models.Model):
         """Fields an engineer on the order may write (their visit data)."""
         return set(ENGINEER_FIELDS)
 
-    def _check_transition(self, new_state):
-        """Refuse a state move that the SOP does not allow, whatever its path."""
-        self.ensure_one()
-        if new_state == self.state:
-            return
-        if new_state not in self._fs_transitions().get(self.state, ()):
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot go from %(from)s to %(to)s.",
-                    order=self.name,
-                    **{"from": states[self.state], "to": states[new_state]},
-                )
-            )
-        checker = getattr(self, f"_check_can_{new_state}", None)
-        if checker:
-            checker()
-
     def _fs_issue_requirements(self):
         """(field, label) pairs an order needs before it is issued (SOP D3)."""
         return [

@@ -47,7 +47,12 @@ class FsServiceReport(models.Model):
 
     _name = "fs.service.report"
     _description = "Service Report"
-    _inherit = ["fs.service.report.lock", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "fs.state.mixin",
+        "fs.service.report.lock",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -597,21 +602,9 @@ class FsServiceReport(models.Model):
         return {state: set(targets) for state, targets in TRANSITIONS.items()}
 
     def _check_transition(self, new_state):
-        self.ensure_one()
+        super()._check_transition(new_state)
         if new_state == self.state:
             return
-        if new_state not in self._fs_transitions().get(self.state, ()):
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(report)s cannot go from %(from)s to %(to)s.",
-                    report=self.name,
-                    **{"from": states[self.state], "to": states[new_state]},
-                )
-            )
-        checker = getattr(self, f"_check_can_{new_state}", None)
-        if checker:
-            checker()
         if new_state != "cancelled" and self.state == "draft" and not self.entered_at:
             self.sudo().entered_at = fields.Datetime.now()  # SOP S8
 
