@@ -30,6 +30,7 @@
         "data/ir_cron_data.xml",
         "data/fs_service_report_cron_data.xml",
         "data/fs_service_report_mail_data.xml",
+        "data/fs_expense_data.xml",
         "report/fs_sop_standards_report.xml",
         "report/fs_dispatch_order_report.xml",
         "report/fs_service_report_report.xml",
@@ -48,6 +49,9 @@
         "views/fs_engineer_assessment_views.xml",
         "views/fs_service_report_portal_templates.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/product_views.xml",
+        "views/hr_expense_views.xml",
+        "views/fs_expense_suspension_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
@@ -55,6 +59,7 @@
         "demo/res_users_demo.xml",
         "demo/fs_dispatch_order_demo.xml",
         "demo/fs_service_report_demo.xml",
+        "demo/fs_expense_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -62,6 +62,27 @@ class OdooCli:
         )
         return output
 
+    def shell_results(self, db, script, timeout=300):
+        """Run ``script`` in ``odoo-bin shell`` on ``db``; return its RESULT lines.
+
+        The concurrency scripts open their own cursors, commit for real and
+        print one ``RESULT ...`` line per scenario; no line fails the test with
+        the end of the output.
+        """
+        proc = subprocess.run(
+            # The sub-command comes first on odoo-bin's command line.
+            [self.python, self.odoo_bin, "shell", "-c", self.config, "-d", db]
+            + ["--no-http", "--log-level=warn"],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT")]
+        assert lines, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return lines
+
     @contextmanager
     def server(self, db):
         with socket.socket() as sock:

@@ -56,26 +56,7 @@ env.cr.rollback()
 
 def test_two_workers_escalate_each_order_once(odoo, demo_db, fresh_db):
     subprocess.run(["createdb", "-T", demo_db, fresh_db], check=True)
-    proc = subprocess.run(
-        [
-            odoo.python,
-            odoo.odoo_bin,
-            "shell",
-            "-c",
-            odoo.config,
-            "-d",
-            fresh_db,
-            "--no-http",
-            "--log-level=warn",
-        ],
-        input=SCRIPT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT")]
-    assert lines, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = odoo.shell_results(fresh_db, SCRIPT, timeout=300)
     # A takes a batch of 4 and holds the locks; B skips them and takes the
     # other 2; nobody is escalated twice and nothing is left.
     assert lines[0] == "RESULT a=4 b=2 again=0 counts=[1, 1, 1, 1, 1, 1]", lines[0]

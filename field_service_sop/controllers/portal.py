@@ -51,7 +51,7 @@ class FsServiceReportPortal(CustomerPortal):
     def _fs_report_check_access(self, report_id, access_token=None):
         """Sudoed report after the token or ownership check, else raise."""
         try:
-            return self._document_check_access(
+            report_sudo = self._document_check_access(
                 "fs.service.report", report_id, access_token=access_token
             )
         except AccessError:
@@ -64,6 +64,11 @@ class FsServiceReportPortal(CustomerPortal):
             if not report_sudo.filtered_domain(self._fs_report_domain()):
                 raise
             return report_sudo
+        # A link sent for signature shows nothing once the report went back to
+        # draft (the engineer edits it again) or was cancelled.
+        if report_sudo.state not in PORTAL_STATES:
+            raise AccessError(request.env._("This link is not valid."))
+        return report_sudo
 
     @staticmethod
     def _fs_ratings(params):

@@ -10,7 +10,10 @@ class FsEngineerAssessment(models.Model):
     SOP S4: a missing signature past the grace period, a missing rating, or a
     signature an Engineering Manager marks as forged feeds the engineer's
     assessment. One record per report and reason (idempotent scheduled
-    action).
+    action); a forged signature counts once per signature, identified by the
+    report's sealed fingerprint (``evidence_fingerprint``), so a report
+    reopened, signed again and again forged is counted twice. Both keys are
+    partial unique indexes in the database (see ``init``).
 
     Rights: nobody creates, changes or deletes an assessment by hand; the
     scheduled action creates them (superuser), and an Engineering Manager
@@ -62,6 +65,10 @@ class FsEngineerAssessment(models.Model):
         readonly=True,
     )
     note = fields.Text(readonly=True)
+    evidence_fingerprint = fields.Char(
+        readonly=True,
+        help="SOP S4: the sealed fingerprint of the signature marked forged.",
+    )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     created_by_id = fields.Many2one(
         "res.users",
@@ -71,13 +78,25 @@ class FsEngineerAssessment(models.Model):
         "scheduled check recorded it.",
     )
 
-    _sql_constraints = [
-        (
-            "report_reason_uniq",
-            "unique(report_id, reason)",
-            "A service report counts once per reason in the engineer's assessment.",
+    def init(self):
+        # SOP S4: two scheduled workers never count a report twice; a forged
+        # signature counts once per signature (sealed fingerprint).
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE fs_engineer_assessment "
+            "DROP CONSTRAINT IF EXISTS fs_engineer_assessment_report_reason_uniq"
         )
-    ]
+        cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS "
+            "fs_engineer_assessment_report_reason_uidx "
+            "ON fs_engineer_assessment (report_id, reason) "
+            "WHERE reason != 'forged_signature'"
+        )
+        cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS fs_engineer_assessment_forged_uidx "
+            "ON fs_engineer_assessment (report_id, evidence_fingerprint) "
+            "WHERE reason = 'forged_signature'"
+        )
 
     # ------------------------------------------------------------------
     # CRUD

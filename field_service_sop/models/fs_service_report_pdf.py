@@ -1,9 +1,11 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from .fs_service_report_lock import LOCKED_STATES
@@ -16,6 +18,8 @@ PDF_BATCH_SIZE = 10
 PDF_REPORT = "field_service_sop.action_report_fs_service_report"
 PDF_TEMPLATE = "field_service_sop.fs_service_report_mail_template_signed"
 PDF_CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
+# A report another transaction got in the way of is retried this much later.
+PDF_RETRY_DELAY = timedelta(minutes=1)
 
 
 class FsServiceReport(models.Model):
@@ -31,6 +35,8 @@ class FsServiceReport(models.Model):
     ``_cron_send_signed_reports``, which renders pending reports in bounded
     batches. The flag and the attachment are written by the system only;
     dispatchers may queue a sealed report again with "Send Signed Report".
+    Reopening a report voids its PDF: the file stays (the customer received
+    it) but is marked void and no longer linked as the report's signed PDF.
     """
 
     _inherit = "fs.service.report"
@@ -121,6 +127,41 @@ class FsServiceReport(models.Model):
     def _fs_stamp_fields(self):
         return super()._fs_stamp_fields() | PDF_STAMP_FIELDS
 
+    def write(self, vals):
+        # SOP S12: a report leaving the signed states (reopened) no longer
+        # matches the PDF the customer received.
+        leaving = self.browse()
+        if "state" in vals and vals["state"] not in LOCKED_STATES:
+            leaving = self.filtered(
+                lambda report: report.state in LOCKED_STATES
+                and (report.pdf_pending or report.pdf_attachment_id)
+            )
+        res = super().write(vals)
+        if leaving:
+            leaving._fs_void_pdf()
+        return res
+
+    def _fs_void_pdf(self):
+        """Unqueue and unlink the signed PDF of reports that were reopened.
+
+        The attachment is kept: it is what the customer received, and the
+        chatter message that carried it keeps it. Its description says it is
+        void; the next signature renders and sends a new one. Called after
+        ``write`` checked the caller may change the state.
+        """
+        for report in self.sudo():
+            attachment = report.pdf_attachment_id
+            if attachment:
+                attachment.description = self.env._(
+                    "Void: service report %(report)s was reopened on %(date)s "
+                    "after this PDF was sent; it no longer matches the report.",
+                    report=report.name,
+                    date=fields.Datetime.now(),
+                )
+            report.write(
+                {"pdf_pending": False, "pdf_attachment_id": False, "pdf_sent_at": False}
+            )
+
     def _fs_seal(self):
         """Sealing also queues the signed PDF for the customer."""
         res = super()._fs_seal()
@@ -187,8 +228,15 @@ class FsServiceReport(models.Model):
 
         Idempotent: each report's flag is cleared in the same transaction as
         its PDF and e-mail, and rows being handled by another worker are
-        skipped. A report that fails to render gets a chatter note and leaves
-        the queue, so it cannot block the others; "Send Signed Report" retries.
+        skipped. Each report runs in its own savepoint, so one failure loses
+        no other report's work. A report that fails to render gets a chatter
+        note and leaves the queue, so it cannot block the others; "Send
+        Signed Report" retries. A report that failed only because another
+        transaction held or changed a row it needs (the customer's partner is
+        written by every portal notification) stays queued and is retried a
+        minute later: a busy customer must not lose its PDF.
+
+        Returns the reports handled (sent, failed or no longer signed).
         """
         Report = self.sudo()
         Report.flush_model(["pdf_pending"])
@@ -199,23 +247,53 @@ class FsServiceReport(models.Model):
                 batch_size,
             )
         )
-        reports = Report.browse([row[0] for row in rows])
-        for report in reports:
+        handled = deferred = Report.browse()
+        for report in Report.browse([row[0] for row in rows]):
             if report.state not in LOCKED_STATES:  # reopened meanwhile
                 report.pdf_pending = False
+                handled |= report
                 continue
             try:
                 with self.env.cr.savepoint():
                     report._fs_send_signed_pdf()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                _logger.info(
+                    "Signed service report %s deferred (concurrent update: %s)",
+                    report.name,
+                    error.pgcode,
+                )
+                deferred |= report
+                continue
             except Exception:
                 _logger.exception("Cannot send signed service report %s", report.name)
-                report.pdf_pending = False
-                report.message_post(
+                if not report._fs_unqueue_failed_pdf():
+                    deferred |= report
+                    continue
+            handled |= report
+        if deferred:
+            cron = self.env.ref(PDF_CRON, raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + PDF_RETRY_DELAY)
+        remaining = Report.search_count([("pdf_pending", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=len(handled), remaining=remaining)
+        return handled
+
+    def _fs_unqueue_failed_pdf(self):
+        """Take a report that failed to render out of the queue, with a note.
+
+        Returns False if even that met a concurrent update (then the report
+        stays queued and is retried).
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.pdf_pending = False
+                self.message_post(
                     body=self.env._(
                         "The signed PDF could not be rendered or e-mailed. A "
                         "dispatcher may retry with Send Signed Report."
                     )
                 )
-        remaining = Report.search_count([("pdf_pending", "=", True)])
-        self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
-        return reports
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            return False
+        return True

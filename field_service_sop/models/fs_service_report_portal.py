@@ -151,13 +151,23 @@ class FsServiceReportPortal(models.Model):
             )
         return True
 
-    def action_reopen(self, reason):
-        """A reopened report voids the link sent and the portal evidence."""
-        res = super().action_reopen(reason)
-        # super() checked the manager's right and the reason.
-        self.sudo().write(dict.fromkeys(PORTAL_STAMP_FIELDS, False))
-        self.sudo().access_token = False  # the old link no longer opens it
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") == "draft":
+            # SOP S12: a draft is never shown to the customer; a link sent
+            # before the reset (or before a reopen) no longer opens the report
+            # and nothing can be signed through it. The guards of the state
+            # change ran in super(); the token is the portal's own stamp.
+            self.sudo().write({"access_token": False, "portal_sent_fingerprint": False})
         return res
+
+    def _fs_reopen_values(self):
+        """A reopened report voids the link sent and the portal evidence."""
+        return (
+            super()._fs_reopen_values()
+            | dict.fromkeys(PORTAL_STAMP_FIELDS, False)
+            | {"access_token": False}
+        )
 
     def action_cancel(self):
         res = super().action_cancel()

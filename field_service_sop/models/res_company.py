@@ -182,8 +182,55 @@ class ResCompany(models.Model):
     )
 
     # ------------------------------------------------------------------
+    # Fields: people (SOP S9)
+    # ------------------------------------------------------------------
+    fs_test_lead_id = fields.Many2one(
+        "res.users",
+        string="Test Lead",
+        domain=lambda self: [
+            (
+                "groups_id",
+                "in",
+                self.env.ref("field_service_sop.group_fs_test_manager").ids,
+            ),
+            ("share", "=", False),
+        ],
+        help="SOP S9: confirms the problems and requirements found on site into "
+        "the ticket system. Empty: the first active Test Manager of the company.",
+    )
+
+    # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
+    @api.constrains("fs_test_lead_id")
+    def _check_fs_test_lead(self):
+        for company in self.filtered("fs_test_lead_id"):
+            if not company.fs_test_lead_id.has_group(
+                "field_service_sop.group_fs_test_manager"
+            ):
+                raise ValidationError(
+                    company.env._(
+                        "%(user)s is not a Test Manager: the test lead who confirms "
+                        "problems found on site must be one (SOP S9).",
+                        user=company.fs_test_lead_id.name,
+                    )
+                )
+
+    def _fs_test_lead(self):
+        """SOP S9: the company's test lead, else its first active Test Manager."""
+        self.ensure_one()
+        lead = self.fs_test_lead_id
+        if lead.active and lead.has_group("field_service_sop.group_fs_test_manager"):
+            return lead
+        group = self.env.ref("field_service_sop.group_fs_test_manager")
+        return (
+            group.sudo()
+            .users.filtered(
+                lambda u: u.active and not u.share and self in u.company_ids
+            )
+            .sorted("id")[:1]
+        )
+
     @api.model
     def _fs_sop_param_fields(self):
         """Names of the SOP parameter fields (all ``fs_*`` integers here)."""

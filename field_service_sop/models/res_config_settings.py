@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     fs_problem_report_hours = fields.Integer(
         related="company_id.fs_problem_report_hours", readonly=False
     )
+    fs_test_lead_id = fields.Many2one(
+        related="company_id.fs_test_lead_id", readonly=False
+    )
     fs_response_minutes = fields.Integer(
         related="company_id.fs_response_minutes", readonly=False
     )

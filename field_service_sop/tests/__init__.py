@@ -16,3 +16,7 @@ from . import test_service_report_portal
 from . import test_service_report_pdf
 from . import test_service_report_checks
 from . import test_service_report_tour
+from . import test_expense_gate
+from . import test_expense_views
+from . import test_service_report_review
+from . import test_expense_tier

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_service_report import ARRIVAL, ServiceReportCommon
 
@@ -371,3 +371,209 @@ class TestEngineerAssessment(ChecksCommon):
         self.assertEqual(lead.fs_assessment_count, 1)
         action = lead.action_view_fs_assessments()
         self.assertEqual(action["domain"], [("employee_id", "=", self.lead.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestFoundOnSiteConfirmation(ChecksCommon):
+    """SOP S9: problems found on site go to the test lead, who confirms them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        helpdesk = cls.env.ref("helpdesk_mgmt.group_helpdesk_user")
+        # The test lead works in the ticket system (helpdesk rights of his own).
+        cls.users["test_manager"].groups_id = [(4, helpdesk.id)]
+        cls.users["manager"].groups_id = [(4, helpdesk.id)]
+        cls.env["res.company"].search([]).fs_test_lead_id = False
+
+    def _found_ticket(self):
+        report = self._unsolved()
+        report.with_user(self.users["engineer"]).action_create_ticket()
+        return self.env["helpdesk.ticket"].search(
+            [("fs_found_report_id", "=", report.id)]
+        )
+
+    def test_s9_found_ticket_waits_for_test_lead(self):
+        """SOP S9: the ticket is To Confirm with an activity for the test lead
+        (the first active Test Manager when the company names none)."""
+        ticket = self._found_ticket()
+        self.assertEqual(ticket.fs_confirm_state, "to_confirm")
+        activity = ticket.fs_confirm_activity_id
+        self.assertEqual(activity.user_id, self.users["test_manager"])
+        self.assertIn(
+            ticket,
+            self.env["helpdesk.ticket"].search(
+                [("fs_confirm_state", "=", "to_confirm")]
+            ),
+        )
+
+    def test_s9_company_test_lead_setting(self):
+        """SOP S9: the company's test lead gets the activity; only a Test
+        Manager may be named."""
+        lead = new_test_user(
+            self.env,
+            login="fs_unit_test_lead",
+            groups="base.group_user,field_service_sop.group_fs_test_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        with self.assertRaisesRegex(ValidationError, "not a Test Manager"):
+            self.company.fs_test_lead_id = self.users["engineer"]
+        settings = Form(self.env["res.config.settings"].with_company(self.company))
+        settings.fs_test_lead_id = lead
+        settings.save().execute()
+        self.assertEqual(self.company.fs_test_lead_id, lead)
+        ticket = self._found_ticket()
+        self.assertEqual(ticket.fs_confirm_activity_id.user_id, lead)
+
+    @freeze_time("2026-03-04 08:00:00")
+    def test_s9_test_lead_confirms(self):
+        """SOP S9: the test lead confirms; who and when are stamped and the
+        activity is done."""
+        ticket = self._found_ticket()
+        activity = ticket.fs_confirm_activity_id
+        ticket.with_user(self.users["test_manager"]).action_fs_confirm_found()
+        self.assertEqual(ticket.fs_confirm_state, "confirmed")
+        self.assertEqual(ticket.fs_confirmed_by_id, self.users["test_manager"])
+        self.assertEqual(ticket.fs_confirmed_date, datetime(2026, 3, 4, 8, 0))
+        self.assertFalse(activity.exists())
+        self.assertFalse(ticket.fs_confirm_activity_id)
+        with self.assertRaisesRegex(UserError, "awaiting confirmation"):
+            ticket.with_user(self.users["manager"]).action_fs_confirm_found()
+
+    def test_s9_manager_may_confirm(self):
+        """SOP S9: an Engineering Manager may confirm in the test lead's place."""
+        ticket = self._found_ticket()
+        ticket.with_user(self.users["manager"]).action_fs_confirm_found()
+        self.assertEqual(ticket.fs_confirmed_by_id, self.users["manager"])
+
+    def test_s9_confirm_refused_to_others(self):
+        """SOP S9: engineers, dispatchers and helpdesk users do not confirm,
+        by the button or by writing the fields."""
+        ticket = self._found_ticket()
+        helpdesk_user = new_test_user(
+            self.env,
+            login="fs_unit_helpdesk",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        for user in (
+            self.users["engineer"],
+            self.users["dispatcher"],
+            self.users["product_owner"],
+            helpdesk_user,
+        ):
+            with self.assertRaises(AccessError):
+                ticket.with_user(user).action_fs_confirm_found()
+        with self.assertRaises(AccessError):
+            ticket.with_user(helpdesk_user).write({"fs_confirm_state": "confirmed"})
+        with self.assertRaises(AccessError):
+            ticket.with_user(helpdesk_user).write(
+                {"fs_confirmed_by_id": helpdesk_user.id}
+            )
+        # Even the test lead confirms by the button only (who and when).
+        for user in (self.users["test_manager"], self.users["manager"]):
+            with self.assertRaisesRegex(UserError, "Confirm"):
+                ticket.with_user(user).write({"fs_confirm_state": "confirmed"})
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.ticket"].with_user(helpdesk_user).create(
+                {
+                    "name": "Preconfirmed",
+                    "description": "x",
+                    "fs_confirm_state": "confirmed",
+                }
+            )
+        self.assertEqual(ticket.fs_confirm_state, "to_confirm")
+        self.assertFalse(ticket.fs_confirmed_by_id)
+
+    def test_s9_ordinary_ticket_needs_no_confirmation(self):
+        """SOP S9: only tickets found on site wait for the test lead."""
+        ticket = self._ticket()
+        self.assertFalse(ticket.fs_confirm_state)
+        self.assertFalse(ticket.fs_confirm_activity_id)
+        with self.assertRaisesRegex(UserError, "not a problem found on site"):
+            ticket.with_user(self.users["test_manager"]).action_fs_confirm_found()
+
+    def test_s9_ticket_form_for_helpdesk_and_test_lead(self):
+        """SOP S9: the found-on-site ticket opens for a helpdesk user without
+        SOP rights (no report link) and shows the Confirm button to the lead."""
+        ticket = self._found_ticket()
+        helpdesk_user = new_test_user(
+            self.env,
+            login="fs_unit_helpdesk_form",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        form = Form(ticket.with_user(helpdesk_user))
+        self.assertEqual(form.fs_confirm_state, "to_confirm")
+        arch = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.users["test_manager"])
+            .get_view(view_type="form")["arch"]
+        )
+        self.assertIn("action_fs_confirm_found", arch)
+        arch = (
+            self.env["helpdesk.ticket"]
+            .with_user(helpdesk_user)
+            .get_view(view_type="form")["arch"]
+        )
+        self.assertNotIn("action_fs_confirm_found", arch)
+        self.assertNotIn("fs_found_report_id", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestDispatcherNotifiedLate(ChecksCommon):
+    """SOP S9: notify the dispatcher before leaving the site."""
+
+    def _notify_at(self, when):
+        report = self._unsolved()
+        with freeze_time(when):
+            report.with_user(self.users["engineer"]).action_notify_dispatcher(
+                "Firmware missing, back Monday"
+            )
+        return report
+
+    def test_s9_notice_before_departure_is_on_time(self):
+        """SOP S9: a notice before the recorded departure is not flagged."""
+        report = self._notify_at(DEPARTURE - timedelta(minutes=10))
+        self.assertFalse(report.dispatcher_notified_late)
+        report.with_user(self.users["engineer"]).action_customer_sign(
+            self._accept_values()
+        )
+        self.assertEqual(report.state, "signed")
+        self.assertFalse(report.dispatcher_notified_late)
+
+    def test_s9_notice_after_departure_is_flagged_late(self):
+        """SOP S9: a notice after leaving is flagged (still needed to sign),
+        searchable, and follows a corrected departure time."""
+        report = self._notify_at(DEPARTURE + timedelta(hours=2))
+        self.assertTrue(report.dispatcher_notified_late)
+        Report = self.env["fs.service.report"]
+        self.assertIn(report, Report.search([("dispatcher_notified_late", "=", True)]))
+        report.with_user(self.users["engineer"]).write(
+            {"departure_at": DEPARTURE + timedelta(hours=3)}
+        )
+        self.assertFalse(report.dispatcher_notified_late)
+
+    def test_s9_late_flag_cannot_be_written(self):
+        """SOP S9: the flag is derived; nobody writes it, directly or on create."""
+        report = self._notify_at(DEPARTURE + timedelta(hours=2))
+        for role in ("engineer", "dispatcher", "manager"):
+            with self.assertRaises(AccessError):
+                report.with_user(self.users[role]).write(
+                    {"dispatcher_notified_late": False}
+                )
+        self.assertTrue(report.dispatcher_notified_late)
+        with self.assertRaises(UserError):
+            self._report(dispatcher_notified_late=True)
+
+    def test_s9_notice_still_required_before_signing(self):
+        """SOP S9: the late flag does not replace the notice itself."""
+        report = self._unsolved()
+        with self.assertRaisesRegex(UserError, "notify the dispatcher"):
+            report.with_user(self.users["engineer"]).action_customer_sign(
+                self._accept_values()
+            )
+        self.assertFalse(report.dispatcher_notified_late)

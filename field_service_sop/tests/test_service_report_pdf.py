@@ -4,13 +4,17 @@ import base64
 import io
 import unicodedata
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from PIL import Image
+from psycopg2 import errors
 from PyPDF2 import PdfReader
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
+from ..models.fs_service_report_pdf import FsServiceReport
 from .test_service_report import ARRIVAL, ServiceReportCommon
 
 CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
@@ -106,12 +110,13 @@ class TestServiceReportPdfQueue(ServiceReportCommon):
         self.assertTrue(report.pdf_pending)
 
     def test_reopened_report_leaves_the_queue_unsent(self):
-        """A report reopened before the cron ran is not sent (no longer signed)."""
+        """SOP S12: a report reopened before the cron ran is not sent."""
         report = self._signed()
-        report.with_user(self.users["manager"]).action_reopen("Wrong serial")
         self.assertTrue(report.pdf_pending)
+        report.with_user(self.users["manager"]).action_reopen("Wrong serial")
+        self.assertFalse(report.pdf_pending, "reopening takes it out of the queue")
         done = self.env["fs.service.report"]._cron_send_signed_reports()
-        self.assertIn(report, done)
+        self.assertNotIn(report, done)
         self.assertFalse(report.pdf_pending)
         self.assertFalse(report.pdf_attachment_id)
         self.assertFalse(
@@ -119,6 +124,42 @@ class TestServiceReportPdfQueue(ServiceReportCommon):
                 [("res_model", "=", report._name), ("res_id", "=", report.id)]
             )
         )
+
+    def test_s12_reopened_while_queued_by_raw_state_write(self):
+        """SOP S12: any way out of the signed states unqueues the PDF."""
+        report = self._signed()
+        report.sudo().write({"state": "draft"})
+        self.assertFalse(report.pdf_pending)
+
+    def test_s12_concurrent_update_keeps_the_report_queued(self):
+        """SOP S12: a lock or serialization conflict is not a render failure.
+
+        The report stays queued without a failure note, the cron is woken up
+        to retry it, and the other reports of the batch are still handled.
+        """
+        first, second = self._signed(), self._signed()
+        self.env.cr.execute(
+            "UPDATE fs_service_report SET pdf_pending = FALSE WHERE id NOT IN %s",
+            [(first.id, second.id)],
+        )
+        self.env.invalidate_all()
+        sent = []
+
+        def send(report):
+            if report == first:
+                raise errors.SerializationFailure("concurrent update")
+            sent.append(report.id)
+            report.pdf_pending = False
+
+        triggers = self._triggers()
+        notes = len(first.message_ids)
+        with patch.object(FsServiceReport, "_fs_send_signed_pdf", send):
+            done = self.env["fs.service.report"]._cron_send_signed_reports()
+        self.assertEqual(done, second)
+        self.assertEqual(sent, second.ids)
+        self.assertTrue(first.pdf_pending, "retried later, not dropped")
+        self.assertEqual(len(first.message_ids), notes, "no failure note")
+        self.assertGreater(self._triggers(), triggers, "the retry is scheduled")
 
 
 @tagged("post_install", "-at_install")
@@ -304,3 +345,85 @@ class TestServiceReportPdf(HttpCase):
             attachments,
         )
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    def _pending_only(self, reports):
+        """Only these reports are queued (demo data may queue others)."""
+        self.env.cr.execute(
+            "UPDATE fs_service_report SET pdf_pending = FALSE WHERE id NOT IN %s",
+            [tuple(reports.ids)],
+        )
+        self.env.invalidate_all()
+
+    def test_s12_one_failure_loses_no_other_report(self):
+        """SOP S12: a report that cannot be rendered leaves the queue with a
+        note; the report rendered before it in the same batch keeps its PDF."""
+        good, bad = self._signed_report(), self._signed_report()
+        self._pending_only(good | bad)
+        Report = self.env["fs.service.report"].with_context(force_report_rendering=True)
+        render = type(self.env["ir.actions.report"])._render_qweb_pdf
+
+        def flaky(actions, report_ref, res_ids=None, data=None):
+            if bad.id in (res_ids or []):
+                raise ValueError("wkhtmltopdf crashed")
+            return render(actions, report_ref, res_ids=res_ids, data=data)
+
+        with (
+            patch.object(
+                type(self.env["ir.actions.report"]), "_render_qweb_pdf", flaky
+            ),
+            mute_logger("odoo.addons.field_service_sop.models.fs_service_report_pdf"),
+        ):
+            done = Report._cron_send_signed_reports()
+        self.assertEqual(done, good | bad)
+        (good | bad).invalidate_recordset()
+        self.assertTrue(good.pdf_attachment_id.raw.startswith(b"%PDF-"))
+        self.assertFalse(good.pdf_pending)
+        self.assertFalse(bad.pdf_pending, "out of the queue: it cannot block it")
+        self.assertFalse(bad.pdf_attachment_id)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", bad._name), ("res_id", "=", bad.id)]
+            ),
+            "nothing half-written",
+        )
+        self.assertIn("could not be rendered", bad.message_ids[0].body)
+        self.assertFalse(Report._cron_send_signed_reports())
+
+    def test_s12_reopened_after_sending_voids_the_pdf(self):
+        """SOP S12: reopening a sent report keeps the PDF the customer got,
+        marked void and unlinked; signing again sends a new one, once."""
+        report = self._signed_report()
+        self._pending_only(report)
+        Report = self.env["fs.service.report"].with_context(force_report_rendering=True)
+        Report._cron_send_signed_reports()
+        report.invalidate_recordset()
+        old = report.pdf_attachment_id
+        self.assertTrue(old)
+        report.with_user(self.users["manager"]).action_reopen("Wrong serial")
+        self.assertEqual(report.state, "draft")
+        self.assertFalse(report.pdf_attachment_id)
+        self.assertFalse(report.pdf_sent_at)
+        self.assertFalse(report.pdf_pending)
+        self.assertTrue(old.exists(), "what the customer received is kept")
+        self.assertIn("Void", old.description)
+        self.assertIn(old, report.message_ids.attachment_ids)
+        self.assertFalse(Report._cron_send_signed_reports(), "nothing stale is sent")
+        report.with_user(self.users["engineer"]).action_customer_sign(
+            {
+                "rating_attitude": "5",
+                "rating_response": "5",
+                "rating_effect": "5",
+                "rating_overall": "10",
+                "signer_id": self.contact.id,
+                "signature": _png("black"),
+            }
+        )
+        self.assertTrue(report.pdf_pending)
+        self.assertEqual(Report._cron_send_signed_reports(), report)
+        report.invalidate_recordset()
+        new = report.pdf_attachment_id
+        self.assertTrue(new)
+        self.assertNotEqual(new, old)
+        self.assertFalse(new.description)
+        self.assertIn(report.fingerprint, self._text(new.raw))
+        self.assertFalse(Report._cron_send_signed_reports())

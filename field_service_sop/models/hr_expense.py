@@ -1,0 +1,411 @@
+# Copyright 2026 field_service_sop authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .fs_expense_suspension import REASONS
+
+# Expense fields whose change can suspend or release the expense (SOP R1).
+GATE_FIELDS = {"product_id", "employee_id", "fs_dispatch_order_id", "sheet_id"}
+# Fields only the gate writes (SOP R2: nothing is lifted or hidden by hand).
+GATE_OWN_FIELDS = {"fs_suspended", "fs_suspension_ids"}
+MONEY_STATES = ("approve", "post", "done")
+REPORT_OK_STATES = ("signed", "phone_confirmed")
+# OCA hr_expense_tier_validation refuses any write on an expense whose sheet is
+# under tier review unless this key is set. The gate's own fields are written
+# only by the gate (as superuser, computed from the records), never by a user,
+# so tier reviews must not block them: a report reopened while a sheet is under
+# review must still suspend its expenses (SOP R1, R2).
+TIER_SYSTEM_WRITE = {"skip_validation_check": True}
+
+
+class HrExpense(models.Model):
+    """Travel expenses gated by the dispatch order (SOP R1, R2, S1-S3, S10).
+
+    An expense whose product (or product category) requires a dispatch order is
+    reimbursable only when it cites an order on which its employee is an
+    engineer, and that order has a service report signed by the customer or
+    confirmed by phone (S2, S3) with its maintenance record (S10). Otherwise it
+    is suspended (暂缓报销): one ``fs.expense.suspension`` row per missing item.
+    The gate (``_fs_refresh_gate``) is the only writer of the suspension; it
+    runs on every change of its inputs and from a backstop cron (SOP R2).
+    """
+
+    _inherit = "hr.expense"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    fs_dispatch_order_id = fields.Many2one(
+        "fs.dispatch.order",
+        string="Dispatch Order",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('engineer_ids', 'in', employee_id)]",
+        help="SOP R1: the dispatch order this travel expense was incurred for; "
+        "the expense's employee must be one of its engineers.",
+    )
+    fs_requires_dispatch_order = fields.Boolean(
+        string="Requires Dispatch Order",
+        compute="_compute_fs_requires_dispatch_order",
+        store=True,
+        index=True,
+    )
+    fs_service_report_id = fields.Many2one(
+        "fs.service.report",
+        string="Service Report",
+        compute="_compute_fs_service_report_id",
+    )
+    fs_suspended = fields.Boolean(
+        string="Suspended (暂缓报销)",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="SOP R1: set by the reimbursement gate while an item is missing; "
+        "lifts by itself once it exists (SOP R2).",
+    )
+    fs_suspension_ids = fields.One2many(
+        "fs.expense.suspension",
+        "expense_id",
+        string="Suspension Reasons",
+        readonly=True,
+    )
+    fs_suspension_reasons = fields.Text(
+        string="Reasons for Suspension", compute="_compute_fs_suspension_reasons"
+    )
+    fs_gate_checked_at = fields.Datetime(
+        string="Gate Re-checked At",
+        readonly=True,
+        copy=False,
+        help="Technical: last re-check by the backstop scheduled action.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "product_id.fs_requires_dispatch_order",
+        "product_id.categ_id.fs_requires_dispatch_order",
+    )
+    def _compute_fs_requires_dispatch_order(self):
+        for expense in self:
+            product = expense.product_id
+            expense.fs_requires_dispatch_order = bool(
+                product.fs_requires_dispatch_order
+                or product.categ_id.fs_requires_dispatch_order
+            )
+
+    @api.depends("fs_dispatch_order_id")
+    def _compute_fs_service_report_id(self):
+        reports = self.env["fs.service.report"]
+        live = self._fs_live_reports(self.fs_dispatch_order_id)
+        for expense in self:
+            expense.fs_service_report_id = reports.browse(
+                live.get(expense.fs_dispatch_order_id.id, reports).id
+            )
+
+    @api.depends("fs_suspension_ids.reason")
+    @api.depends_context("lang")
+    def _compute_fs_suspension_reasons(self):
+        labels = self._fs_reason_labels(self.env)
+        for expense in self:
+            keys = set(expense.sudo().fs_suspension_ids.mapped("reason"))
+            expense.fs_suspension_reasons = (
+                "\n".join(labels[key] for key, _label in REASONS if key in keys)
+                or False
+            )
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("fs_dispatch_order_id", "employee_id")
+    def _check_fs_dispatch_order_engineer(self):
+        """SOP R1: only an engineer of the order may cite it."""
+        for expense in self:
+            # Read as superuser: the employee may not read the order itself.
+            order = expense.fs_dispatch_order_id.sudo()
+            if order and expense.employee_id not in order.engineer_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s is not an engineer of dispatch order "
+                        "%(order)s: cite an order you worked on (SOP R1).",
+                        employee=expense.employee_id.name,
+                        order=order.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # ORM overrides
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._fs_check_gate_own_fields(vals)
+        expenses = super().create(vals_list)
+        expenses._fs_refresh_gate()
+        expenses._fs_check_money_sheets()
+        return expenses
+
+    def write(self, vals):
+        """SOP R1: the gate follows every change of its inputs; a suspended
+        expense never joins a sheet that is approved, posted or paid."""
+        self._fs_check_gate_own_fields(vals)
+        res = super().write(vals)
+        if GATE_FIELDS & set(vals):
+            self._fs_refresh_gate()
+            self._fs_check_money_sheets()
+        return res
+
+    def _fs_check_gate_own_fields(self, vals):
+        if GATE_OWN_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the reimbursement gate sets 'Suspended' and its "
+                    "reasons: supply the missing item and the suspension lifts "
+                    "by itself (SOP R2)."
+                )
+            )
+
+    def _fs_check_money_sheets(self):
+        # Read as superuser: a guard must see the sheet whatever the rules.
+        sheets = self.sudo().sheet_id.filtered(lambda s: s.state in MONEY_STATES)
+        if sheets:
+            sheets._fs_check_reimbursable()
+
+    # ------------------------------------------------------------------
+    # Gate
+    # ------------------------------------------------------------------
+    @api.model
+    def _fs_reason_labels(self, env):
+        field = self.env["fs.expense.suspension"]._fields["reason"]
+        return dict(field._description_selection(env))
+
+    @api.model
+    def _fs_live_reports(self, orders):
+        """Return {order id: live (not cancelled) service report} (SOP S1)."""
+        if not orders:
+            return {}
+        # Read as superuser: the gate's inputs are not the caller's to filter.
+        reports = (
+            self.env["fs.service.report"]
+            .sudo()
+            .search_fetch(
+                [("order_id", "in", orders.ids), ("state", "!=", "cancelled")],
+                [
+                    "order_id",
+                    "state",
+                    "maintenance_ticket_id",
+                    "record_missing",
+                    "signature_forged",
+                ],
+                order="id",
+            )
+        )
+        return {report.order_id.id: report for report in reports}
+
+    def _fs_gate_reasons(self):
+        """Return {expense id: set of missing items} for ``self``.
+
+        SOP R1 (order cited, employee among its engineers), S1 (a service
+        report), S2/S3 (customer-signed or phone-confirmed), S10 (maintenance
+        record). A constant number of queries for the whole recordset.
+        Overridable: call super() and add reasons (extend the selection).
+        """
+        gated = self.filtered("fs_requires_dispatch_order")
+        reports = self._fs_live_reports(gated.fs_dispatch_order_id)
+        result = {}
+        for expense in self:
+            reasons = set()
+            if expense.fs_requires_dispatch_order:
+                order = expense.fs_dispatch_order_id
+                report = reports.get(order.id)
+                if not order:
+                    reasons.add("no_order")
+                else:
+                    if expense.employee_id not in order.engineer_ids:
+                        reasons.add("not_engineer")
+                    if not report:
+                        reasons.add("no_report")
+                    else:
+                        # A signature a manager marked forged (S4) is no
+                        # customer signature (S2).
+                        if (
+                            report.state not in REPORT_OK_STATES
+                            or report.signature_forged
+                        ):
+                            reasons.add("not_signed")
+                        if not report.maintenance_ticket_id or report.record_missing:
+                            reasons.add("record_missing")
+            result[expense.id] = reasons
+        return result
+
+    def _fs_refresh_gate(self):
+        """Recompute the suspension of ``self`` and sync its rows (SOP R1, R2).
+
+        The only writer of ``fs_suspended`` and ``fs.expense.suspension``.
+        Posts a message to the employee (in their language) when an expense is
+        newly suspended; when one is released, posts on its sheet and
+        schedules an activity for the approver. A constant number of queries
+        when nothing changes, whatever the size of ``self``.
+        """
+        # The gate is a system process: it reads orders and reports the caller
+        # may not see and writes fields nobody else may write. The caller has
+        # already passed the ORM checks of its own operation; what the gate
+        # writes is computed below from the records alone (never the context).
+        expenses = self.sudo().exists()
+        candidates = expenses.filtered(
+            lambda e: e.fs_requires_dispatch_order or e.fs_suspended
+        )
+        if not candidates:
+            return
+        wanted = candidates._fs_gate_reasons()
+        Suspension = self.env["fs.expense.suspension"].sudo()
+        current = defaultdict(dict)
+        for row in Suspension.search_fetch(
+            [("expense_id", "in", candidates.ids)], ["expense_id", "reason"]
+        ):
+            current[row.expense_id.id][row.reason] = row
+        to_create, to_unlink = [], Suspension
+        suspend, release = self.browse().sudo(), self.browse().sudo()
+        for expense in candidates:
+            reasons, rows = wanted[expense.id], current[expense.id]
+            to_create += [
+                {"expense_id": expense.id, "reason": reason}
+                for reason in reasons
+                if reason not in rows
+            ]
+            for reason, row in rows.items():
+                if reason not in reasons:
+                    to_unlink |= row
+            if reasons and not expense.fs_suspended:
+                suspend |= expense
+            elif not reasons and expense.fs_suspended:
+                release |= expense
+        if to_unlink:
+            to_unlink.unlink()
+        if to_create:
+            Suspension.create(to_create)
+        if suspend:
+            suspend.with_context(**TIER_SYSTEM_WRITE).write({"fs_suspended": True})
+            suspend._fs_notify_suspended()
+        if release:
+            release.with_context(**TIER_SYSTEM_WRITE).write({"fs_suspended": False})
+            release._fs_notify_released()
+
+    def _fs_notify_suspended(self):
+        """Tell each employee, in their language, why (SOP R1)."""
+        for expense in self:
+            employee = expense.employee_id
+            partner = employee.user_id.partner_id or employee.work_contact_id
+            lang = partner.lang or "en_US"
+            exp = expense.with_context(lang=lang)
+            labels = self._fs_reason_labels(exp.env)
+            items = Markup("").join(
+                Markup("<li>%s</li>") % labels[row.reason]
+                for row in expense.fs_suspension_ids
+            )
+            body = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+                exp.env._("Reimbursement suspended (暂缓报销, SOP R1):"),
+                items,
+                exp.env._(
+                    "Obtain the missing item (customer signature, phone "
+                    "confirmation, maintenance record): the suspension lifts by "
+                    "itself (SOP R2)."
+                ),
+            )
+            exp.message_post(
+                body=body,
+                partner_ids=partner.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _fs_notify_released(self):
+        """SOP R2: the approver is told the expense may now be approved.
+
+        One note per sheet (in the approver's language) and one activity per
+        approver and sheet, logged and created in batch: the backstop cron
+        releases many lines at once.
+        """
+        bodies, activities = {}, []
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        sheet_model_id = self.env["ir.model"]._get_id("hr.expense.sheet")
+        today = fields.Date.context_today(self)
+        for sheet in self.sheet_id:
+            approver = sheet._get_responsible_for_approval()
+            env_l = sheet.with_context(lang=approver.lang or "en_US").env
+            names = ", ".join((self & sheet.expense_line_ids).mapped("name"))
+            note = env_l._(
+                "Reimbursement released (SOP R2): %(expenses)s. The missing "
+                "items now exist; the report can be approved.",
+                expenses=names,
+            )
+            bodies[sheet.id] = Markup("<p>%s</p>") % note
+            if approver:
+                activities.append(
+                    {
+                        "res_model_id": sheet_model_id,
+                        "res_id": sheet.id,
+                        "activity_type_id": todo.id,
+                        "user_id": approver.id,
+                        "summary": env_l._("Reimbursement released: approve"),
+                        "note": Markup("<p>%s</p>") % note,
+                        "date_deadline": today,
+                    }
+                )
+        if bodies:
+            self.sheet_id._message_log_batch(bodies=bodies)
+        if activities:
+            self.env["mail.activity"].create(activities)
+        alone = self.filtered(lambda e: not e.sheet_id)
+        bodies = {}
+        for expense in alone:
+            partner = expense.employee_id.user_id.partner_id
+            env_l = expense.with_context(lang=partner.lang or "en_US").env
+            bodies[expense.id] = Markup("<p>%s</p>") % env_l._(
+                "Reimbursement released (SOP R2): nothing is missing any more."
+            )
+        if bodies:
+            alone._message_log_batch(bodies=bodies)
+
+    def _fs_check_reimbursable_expenses(self):
+        """Refresh the gate, then refuse if any of ``self`` is suspended (R1)."""
+        expenses = self.sudo()
+        expenses._fs_refresh_gate()
+        suspended = expenses.filtered("fs_suspended")
+        if not suspended:
+            return
+        labels = self._fs_reason_labels(self.env)
+        lines = []
+        for expense in suspended:
+            keys = set(expense.fs_suspension_ids.mapped("reason"))
+            lines.append(
+                "%s: %s"
+                % (
+                    expense.name,
+                    ", ".join(labels[k] for k, _label in REASONS if k in keys),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Reimbursement suspended (SOP R1): %(lines)s. Obtain the missing "
+                "item (customer signature, phone confirmation, maintenance "
+                "record) — the suspension lifts by itself.",
+                lines="; ".join(lines),
+            )
+        )
+
+    @api.model
+    def _fs_refresh_for_orders(self, orders):
+        """Refresh the gate of every expense citing ``orders`` (SOP R2)."""
+        if orders:
+            self._fs_refresh_for_domain([("fs_dispatch_order_id", "in", orders.ids)])
+
+    @api.model
+    def _fs_refresh_for_domain(self, domain):
+        # System search: the expenses concerned are not the caller's to filter.
+        self.sudo().search(domain)._fs_refresh_gate()
