@@ -35,3 +35,14 @@ from . import hr_expense
 from . import fs_expense_hooks
 from . import hr_expense_sheet
 from . import account_move
+from . import fs_sla_calendar
+from . import fs_sla_policy
+from . import fs_sla_timer
+from . import fs_sla_timer_event
+from . import fs_sla_timer_engine
+from . import fs_sla_timer_sweep
+from . import fs_escalation
+from . import fs_escalation_decision
+from . import fs_escalation_notify
+from . import fs_sla_mixin
+from . import fs_sla_apply

@@ -20,3 +20,8 @@ from . import test_expense_gate
 from . import test_expense_views
 from . import test_service_report_review
 from . import test_expense_tier
+from . import test_sla_calendar
+from . import test_sla_engine
+from . import test_sla_escalation
+from . import test_sla_views
+from . import test_sla_review
