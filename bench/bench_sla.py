@@ -148,11 +148,11 @@ def report(name, ours, peer, unit, verdict, note=""):
 @contextmanager
 def savepoint(env, name):
     env.flush_all()
-    env.cr.execute(f"SAVEPOINT {name}")
+    env.cr.execute(SQL("SAVEPOINT %s", SQL.identifier(name)))
     try:
         yield
     finally:
-        env.cr.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        env.cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(name)))
         env.invalidate_all()
         env.registry.clear_cache()
 

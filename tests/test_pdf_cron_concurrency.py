@@ -67,7 +67,7 @@ def run(name, reports, lock_timeout):
     with registry.cursor() as cr_a, registry.cursor() as cr_b:
         env_a = api.Environment(cr_a, env.uid, {})
         env_b = api.Environment(cr_b, env.uid, {})
-        cr_b.execute(f"SET lock_timeout = '{lock_timeout}'")
+        cr_b.execute("SET lock_timeout = %s", [lock_timeout])
         done_a = env_a["fs.service.report"]._cron_send_signed_reports(batch_size=4)
         env_a.flush_all()  # A's rows stay locked and updated until A commits
         try:
