@@ -156,8 +156,22 @@ def _result(proc, timeout):
     proc.wait(timeout=timeout)
     with open(proc.log) as log:
         out = log.read()
+    lines = out.splitlines()
     errors = [
-        line for line in out.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)
+        line
+        for index, line in enumerate(lines)
+        if re.search(r" (ERROR|CRITICAL) ", line)
+        # Odoo logs the statement of a serialization failure as "bad query";
+        # the sweep loop retries it as the cron runner would (counted in
+        # "retries=") and the assertions below still demand exactly one
+        # escalation per (timer, level).
+        and not (
+            "odoo.sql_db: bad query" in line
+            and any(
+                "could not serialize access" in following
+                for following in lines[index + 1 : index + 12]
+            )
+        )
     ]
     assert proc.returncode == 0 and not errors, out[-5000:]
     return out
