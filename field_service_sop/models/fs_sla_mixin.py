@@ -220,12 +220,14 @@ class FsSlaMixin(models.AbstractModel):
         docs = docs._fs_sla_match(policy._fs_domain("applies_domain"))
         if policy.stationed_only:
             Partner = self.env["res.partner"]
-            docs = docs.filtered(
-                lambda r: Partner.browse(values[r.id]["partner_id"]).fs_stationed
-                or Partner.browse(
-                    values[r.id]["partner_id"]
-                ).commercial_partner_id.fs_stationed
-            )
+
+            def stationed(doc):
+                partner = Partner.browse(values[doc.id]["partner_id"])
+                return (
+                    partner.fs_stationed or partner.commercial_partner_id.fs_stationed
+                )
+
+            docs = docs.filtered(stationed)
         return docs
 
     def _fs_sla_move(self, policies, existing, now):

@@ -20,30 +20,33 @@ class FsSlaTimer(models.Model):
     def _fs_plan_batch(self, items):
         """Deadlines for items [(calendar, start, minutes)], one planning call
         per calendar."""
-        by_calendar = defaultdict(list)
-        for index, (calendar, start, minutes) in enumerate(items):
-            by_calendar[calendar].append((index, start, max(minutes, 0.0)))
-        result = [None] * len(items)
-        Planner = self.env["fs.sla.calendar"]
-        for calendar, rows in by_calendar.items():
-            planned = Planner._fs_plan(calendar, [(s, m) for __, s, m in rows])
-            for (index, __, __), deadline in zip(rows, planned, strict=True):
-                result[index] = deadline
-        return result
+        items = [(cal, start, max(minutes, 0.0)) for cal, start, minutes in items]
+        return self._fs_per_calendar(items, self.env["fs.sla.calendar"]._fs_plan)
 
     @api.model
     def _fs_work_batch(self, items):
         """Working minutes for items [(calendar, from, to)], one call per
         calendar; 0 when ``to`` is not after ``from``."""
+        return self._fs_per_calendar(
+            items,
+            self.env["fs.sla.calendar"]._fs_work_minutes,
+            default=0.0,
+            keep=lambda start, stop: start and stop and stop > start,
+        )
+
+    @api.model
+    def _fs_per_calendar(self, items, compute, default=None, keep=None):
+        """Group items [(calendar, a, b)] by calendar, call
+        ``compute(calendar, [(a, b), ...])`` once per calendar and return the
+        results in the items' order (``default`` for items ``keep`` rejects)."""
         by_calendar = defaultdict(list)
-        result = [0.0] * len(items)
-        for index, (calendar, start, stop) in enumerate(items):
-            if start and stop and stop > start:
-                by_calendar[calendar].append((index, start, stop))
-        Planner = self.env["fs.sla.calendar"]
+        result = [default] * len(items)
+        for index, (calendar, first, second) in enumerate(items):
+            if keep is None or keep(first, second):
+                by_calendar[calendar].append((index, first, second))
         for calendar, rows in by_calendar.items():
-            minutes = Planner._fs_work_minutes(calendar, [(a, b) for __, a, b in rows])
-            for (index, __, __), value in zip(rows, minutes, strict=True):
+            values = compute(calendar, [(a, b) for __, a, b in rows])
+            for (index, __, __), value in zip(rows, values, strict=True):
                 result[index] = value
         return result
 
