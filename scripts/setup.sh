@@ -147,9 +147,14 @@ fs_postgres() {
     export PGHOST PGPORT PGUSER
     if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         # A system cluster knows no role for us yet: create a superuser role once.
+        # As the OS user postgres (peer authentication): the environment must not
+        # carry our PGUSER/PGDATABASE/PGPASSWORD into createuser, or it would try
+        # to log in as the very role it is about to create.
         if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
             say "creating PostgreSQL role $PGUSER"
-            su postgres -c "createuser -h '$PGHOST' -p '$PGPORT' --superuser '$PGUSER'" >/dev/null 2>&1 || true
+            runuser -u postgres -- env -u PGUSER -u PGDATABASE -u PGPASSWORD \
+                createuser -h "$PGHOST" -p "$PGPORT" --superuser "$PGUSER" >"$RUN_DIR/pg-role.log" 2>&1 ||
+                say "createuser failed: $(tr '\n' ' ' <"$RUN_DIR/pg-role.log")"
         fi
         psql -d postgres -tAc 'select 1' >/dev/null 2>&1 ||
             die "cannot log in to PostgreSQL at $PGHOST:$PGPORT as role '$PGUSER'. Create it (as postgres: createuser --superuser $PGUSER) or set PGHOST/PGPORT/PGUSER."
