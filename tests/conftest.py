@@ -104,8 +104,9 @@ class OdooCli:
         try:
             deadline = time.monotonic() + 120
             while True:
-                # Not up yet: poll again until the deadline.
-                with suppress(urllib.error.URLError, ConnectionError):
+                # Not up yet, or too busy to answer within 5 s (a loaded
+                # machine): poll again until the deadline.
+                with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
                     with urllib.request.urlopen(f"{url}/web/health", timeout=5) as resp:
                         if resp.status == 200:
                             break

@@ -1,4 +1,5 @@
 from . import res_company
+from . import base
 from . import res_config_settings
 from . import res_partner
 from . import hr_department

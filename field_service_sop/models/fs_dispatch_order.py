@@ -257,6 +257,7 @@ class FsDispatchOrder(models.Model):
             )
         for vals in vals_list:
             if not self.env.su:
+                self._fs_check_number(vals, create=True)
                 self._fs_check_protected(name for name, value in vals.items() if value)
             if vals.get("state", "draft") != "draft":
                 raise UserError(
@@ -265,7 +266,7 @@ class FsDispatchOrder(models.Model):
                         "Issue button (SOP D2)."
                     )
                 )
-            if vals.get("name", "/") == "/":
+            if vals.get("name") in (None, False, "/"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
@@ -279,11 +280,25 @@ class FsDispatchOrder(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self._fs_check_number(vals)
             self._check_write_rights(vals)
         if "state" in vals:
             for order in self:
                 order._check_transition(vals["state"])
         return super().write(vals)
+
+    @api.model
+    def _fs_check_number(self, vals, create=False):
+        """The number comes from the company's sequence (SOP D1): nobody
+        chooses it at create or changes it afterwards."""
+        if "name" in vals and not (create and vals["name"] in (False, "/")):
+            raise AccessError(
+                self.env._(
+                    "The dispatch order number is given by the sequence when the "
+                    "order is created (SOP D1) and cannot be chosen or changed. "
+                    "Leave the number empty."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

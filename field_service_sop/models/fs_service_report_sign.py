@@ -260,6 +260,17 @@ class FsServiceReportSign(models.AbstractModel):
 
     def _check_can_phone_confirmed(self):
         self._fs_require_dispatcher(self.env._("confirm a signature by phone (SOP S3)"))
+        if self.env.user in self.order_id.engineer_ids.user_id:
+            # SOP S3: the project assistant confirms with the customer, not
+            # an engineer who did the visit (separation of duties).
+            raise UserError(
+                self.env._(
+                    "%(report)s: you were an engineer on this visit, so you cannot "
+                    "confirm its signature by phone yourself (SOP S3). Ask another "
+                    "Project Assistant to call the customer.",
+                    report=self.name,
+                )
+            )
         self._fs_check_content_complete()
         self._fs_check_consent_given()
         self._fs_check_ratings()

@@ -234,9 +234,16 @@ class HrExpense(models.Model):
                     else:
                         # A signature a manager marked forged (S4) is no
                         # customer signature (S2).
+                        # Nor is a phone confirmation recorded by one of the
+                        # visit's own engineers (S3, separation of duties).
                         if (
                             report.state not in REPORT_OK_STATES
                             or report.signature_forged
+                            or (
+                                report.state == "phone_confirmed"
+                                and report.phone_recorded_by_id
+                                in order.engineer_ids.user_id
+                            )
                         ):
                             reasons.add("not_signed")
                         if not report.maintenance_ticket_id or report.record_missing:
