@@ -118,6 +118,4 @@ def test_dispatcher_cannot_rewrite_order_facts_over_json_rpc(odoo, demo_db):
             assert denied.value.name == "odoo.exceptions.AccessError"
         after = admin("fs.dispatch.order", "read", [order_id], fields=fields_)[0]
         assert after == before
-        assert not admin(
-            "fs.dispatch.order", "search", [("name", "=", "PG1999-00042")]
-        )
+        assert not admin("fs.dispatch.order", "search", [("name", "=", "PG1999-00042")])

@@ -238,8 +238,10 @@ class TestSlaPolicyModelName(ExpenseGateCommon):
     def test_model_name_cannot_be_rewritten(self):
         manager = self.users["manager"]
         manager.groups_id |= self.env.ref("field_service_sop.group_fs_director")
-        policy = self.env["fs.sla.policy"].sudo().search(
-            [("model_name", "=", "fs.dispatch.order")], limit=1
+        policy = (
+            self.env["fs.sla.policy"]
+            .sudo()
+            .search([("model_name", "=", "fs.dispatch.order")], limit=1)
         )
         self.assertTrue(policy)
         for user in (manager, self.users["admin"]):
@@ -247,8 +249,16 @@ class TestSlaPolicyModelName(ExpenseGateCommon):
                 policy.with_user(user).write({"model_name": "helpdesk.ticket"})
         self.assertEqual(policy.model_name, "fs.dispatch.order")
         self.env.registry.clear_cache()
-        ticket = self.env["helpdesk.ticket"].sudo().create(
-            {"name": "Printer", "description": "Jammed", "partner_id": self.customer.id}
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                {
+                    "name": "Printer",
+                    "description": "Jammed",
+                    "partner_id": self.customer.id,
+                }
+            )
         )
         self.assertTrue(ticket)
 
@@ -331,9 +341,7 @@ class TestSeparationOfDuties(ExpenseGateCommon):
         )
         template.with_user(fs_manager).with_context(
             tracking_disable=False, mail_notrack=False
-        ).write(
-            {"fs_requires_dispatch_order": False}
-        )
+        ).write({"fs_requires_dispatch_order": False})
         self.env.flush_all()
         self.env.cr.precommit.run()  # where Odoo writes tracking values
         self.assertFalse(template.fs_requires_dispatch_order)
