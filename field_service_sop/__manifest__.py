@@ -71,6 +71,14 @@
         "demo/fs_sla_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "field_service_sop/static/src/signature/drawn_name_and_signature.*",
+            "field_service_sop/static/src/signature/drawn_signature_field.esm.js",
+        ],
+        "web.assets_frontend": [
+            "field_service_sop/static/src/signature/drawn_name_and_signature.*",
+            "field_service_sop/static/src/signature/portal_signature_form.esm.js",
+        ],
         "web.assets_tests": [
             "field_service_sop/static/tests/tours/*.esm.js",
         ],

@@ -1,8 +1,5 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import binascii
-
 from werkzeug.urls import url_encode
 
 from odoo import SUPERUSER_ID, http
@@ -13,6 +10,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.fs_service_report_lock import RATING_5, RATING_10
+from ..models.fs_signature_image import check_drawn_signature
 
 # Rating fields and the marks each accepts (SOP S7, S12).
 RATINGS = {
@@ -237,10 +235,8 @@ class FsServiceReportPortal(CustomerPortal):
                 raise UserError(_("Your comments are too long."))
             if not signature:
                 raise UserError(_("Sign in the box first."))
-            try:
-                base64.b64decode(signature, validate=True)
-            except (binascii.Error, TypeError, ValueError) as error:
-                raise UserError(_("The signature could not be read.")) from error
+            # SOP S5: drawn by the customer; write() checks it again.
+            check_drawn_signature(request.env, signature)
             signer = report_sudo.portal_partner_id
             if not user._is_public() and user.commercial_partner_id == (
                 report_sudo.partner_id.commercial_partner_id

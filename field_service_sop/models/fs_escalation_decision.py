@@ -113,7 +113,7 @@ class FsEscalationDecision(models.Model):
                     "the SLA clock (SOP E4)."
                 )
             )
-        new_deadline = fields.Datetime.to_datetime(new_deadline)
+        new_deadline = self._fs_parse_deadline(new_deadline)
         now = fields.Datetime.now()
         if not new_deadline or new_deadline <= now:
             raise ValidationError(
@@ -293,6 +293,21 @@ class FsEscalationDecision(models.Model):
                 ),
             ),
         )
+
+    @api.model
+    def _fs_parse_deadline(self, value):
+        """``value`` as a datetime (False when empty); a clear refusal of what
+        is no date and time (RPC may send anything)."""
+        try:
+            return fields.Datetime.to_datetime(value) or False
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a date and time: give the new deadline as "
+                    "YYYY-MM-DD HH:MM:SS (UTC).",
+                    value=repr(value)[:64],
+                )
+            ) from error
 
     @api.model
     def _fs_extension_warning_at(self, timer, now, deadline):

@@ -1,7 +1,7 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .fs_service_report_lock import (
     ACCEPTANCE_FIELDS,
@@ -11,6 +11,16 @@ from .fs_service_report_lock import (
     PROBLEM_FIELDS,
     WORK_FIELDS,
 )
+from .fs_signature_image import check_drawn_signature
+
+RATING_FIELDS = {
+    "rating_attitude",
+    "rating_response",
+    "rating_effect",
+    "rating_overall",
+}
+# The customer's signatures, drawn by hand (SOP S5).
+SIGNATURE_FIELDS = {"signature", "consent_signature"}
 
 TRANSITIONS = {
     "draft": {"to_sign", "signed", "phone_confirmed", "cancelled"},
@@ -62,6 +72,7 @@ class FsServiceReport(models.Model):
                 self._fs_check_create(order, vals)
             self._fs_check_one_live(order)
             vals.update(self._fs_defaults_from_order(order, vals))
+            self._fs_check_input_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"]
@@ -78,6 +89,7 @@ class FsServiceReport(models.Model):
             self._check_write_rights(vals)
             if "service_type_id" in vals:
                 self._fs_check_service_type_change()
+        self._fs_check_input_values(vals)
         if "state" in vals:
             for report in self:
                 report._check_transition(vals["state"])
@@ -214,6 +226,37 @@ class FsServiceReport(models.Model):
                         fields=", ".join(sorted(keys - allowed)),
                     )
                 )
+
+    @api.model
+    def _fs_check_input_values(self, vals):
+        """Clear messages for bad values the ORM would only reject generically.
+
+        Ratings (SOP S7, S12) are marks 1-5 or 1-10, whatever the path (RPC,
+        import): a number in range is taken as its mark. The customer's
+        signatures must be drawn (SOP S5). Runs for the superuser too: the
+        portal signs as superuser after its token check.
+        """
+        for name in RATING_FIELDS & set(vals):
+            value = vals[name]
+            if value is False or value is None or value == "":
+                continue
+            field = self._fields[name]
+            marks = [key for key, _label in field._description_selection(self.env)]
+            mark = str(value) if isinstance(value, str | int) else None
+            if mark not in marks:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s is a mark from 1 to %(top)s: %(value)s is out "
+                        "of range. Choose a mark from 1 to %(top)s.",
+                        field=field._description_string(self.env),
+                        top=marks[-1],
+                        value=str(value)[:20],
+                    )
+                )
+            vals[name] = mark
+        for name in SIGNATURE_FIELDS & set(vals):
+            if vals[name]:
+                check_drawn_signature(self.env, vals[name])
 
     def _fs_check_part_change(self):
         """Spare-part lines are report content (SOP S6, S7): same guards."""

@@ -1,6 +1,7 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class FsServiceReportPart(models.Model):
@@ -37,6 +38,19 @@ class FsServiceReportPart(models.Model):
     def _onchange_product_id(self):
         if self.product_id and not self.description:
             self.description = self.product_id.display_name
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(part)s: the quantity must be more than zero (%(qty)s "
+                        "given). Remove the line if no part was used.",
+                        part=line.description,
+                        qty=line.quantity,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -23,10 +23,23 @@ class FsStateMixin(models.AbstractModel):
     def _check_transition(self, new_state):
         """Refuse a state move that the SOP does not allow, whatever its path."""
         self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        if not isinstance(new_state, str) or new_state not in states:
+            # RPC and imports may send anything: name it, list what exists.
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a state of %(record)s. The states are: "
+                    "%(states)s.",
+                    value=repr(new_state)[:64],
+                    record=self.name or self._description,
+                    states=", ".join(
+                        f"{label} ({key})" for key, label in states.items()
+                    ),
+                )
+            )
         if new_state == self.state:
             return
         if new_state not in self._fs_transitions().get(self.state, ()):
-            states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "%(record)s cannot go from %(from)s to %(to)s.",

@@ -25,3 +25,5 @@ from . import test_sla_engine
 from . import test_sla_escalation
 from . import test_sla_views
 from . import test_sla_review
+from . import test_service_report_signature
+from . import test_bad_input

@@ -1,6 +1,5 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -10,9 +9,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import drawn_signature
 from .test_dispatch_order import DispatchCommon
 
-SIGNATURE = base64.b64encode(b"\x89PNG\r\n\x1a\nfake-signature")
+SIGNATURE = drawn_signature()
 ARRIVAL = datetime(2026, 3, 2, 9, 0)
 
 

@@ -1,12 +1,11 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 import io
 import unicodedata
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
-from PIL import Image
+from PIL import ImageColor
 from psycopg2 import errors
 from PyPDF2 import PdfReader
 
@@ -15,16 +14,15 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.fs_service_report_pdf import FsServiceReport
+from .common import drawn_signature
 from .test_service_report import ARRIVAL, ServiceReportCommon
 
 CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
 
 
 def _png(color):
-    """A real (tiny) PNG, so wkhtmltopdf can draw the signature."""
-    stream = io.BytesIO()
-    Image.new("RGB", (80, 24), color).save(stream, format="PNG")
-    return base64.b64encode(stream.getvalue())
+    """A real drawn signature PNG (SOP S5), so wkhtmltopdf can draw it."""
+    return drawn_signature(color=(*ImageColor.getrgb(color), 255))
 
 
 @tagged("post_install", "-at_install")

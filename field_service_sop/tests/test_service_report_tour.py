@@ -1,8 +1,14 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+import base64
+import io
+from datetime import datetime, timedelta
+
+from PIL import Image
 
 from odoo.tests import HttpCase, tagged
+
+from .common import FsReportCommon
 
 
 @tagged("post_install", "-at_install")
@@ -48,3 +54,38 @@ class TestServiceReportSignTour(HttpCase):
         self.assertEqual(report.rating_overall, "9")
         self.assertEqual(report.sign_channel, "device")
         self.assertTrue(report.signature and report.fingerprint)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceReportPortalSignTour(FsReportCommon, HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_customer_draws_signature_on_phone(self):
+        """SOP S2, S5, S12 on a phone: the customer opens the link, rates, draws
+        the signature (no typed name nor upload offered) and accepts."""
+        arrival = datetime(2026, 3, 2, 9, 0)
+        report = self._fs_report(arrival)
+        engineer = report.with_user(self.users["engineer"])
+        engineer.write(
+            {
+                "departure_at": arrival + timedelta(hours=2),
+                "work_done": "Checked disks and logs",
+                "result": "solved",
+                "completed_at": arrival + timedelta(hours=2),
+                "portal_partner_id": self.contact.id,
+            }
+        )
+        engineer.action_send_for_signature()
+        self.start_tour(report.get_portal_url(), "fs_service_report_portal_sign_tour")
+        self.env.invalidate_all()
+        self.assertEqual(report.state, "signed")
+        self.assertEqual(report.sign_channel, "portal")
+        self.assertEqual(report.signer_id, self.contact)
+        self.assertEqual(report.rating_overall, "9")
+        self.assertEqual(report.customer_comments, "Quick and tidy")
+        self.assertEqual(report.fingerprint, report._fs_compute_fingerprint())
+        pad = Image.open(io.BytesIO(base64.b64decode(report.signature)))
+        self.assertEqual(pad.format, "PNG")
+        # The pad spans the phone's width (390 px less the page's margins).
+        self.assertGreater(pad.width, 320)

@@ -60,12 +60,24 @@ class FsEscalationDecide(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._fs_check_deadline_value(vals)
         wizards = super().create(vals_list)
         # SOP E4: only who may decide the escalation opens its decision (and
         # sees its clock): the record rules and the decider check, up front.
         wizards.escalation_id.check_access("read")
         wizards.escalation_id._fs_check_decider()
         return wizards
+
+    def write(self, vals):
+        self._fs_check_deadline_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _fs_check_deadline_value(self, vals):
+        """A clear refusal of a deadline that is no date (not the ORM's)."""
+        if vals.get("new_deadline"):
+            self.env["fs.escalation"]._fs_parse_deadline(vals["new_deadline"])
 
     def _fs_check_inputs(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 /* Copyright 2026 field_service_sop authors
  * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {assertDrawOnly, drawSignature} from "./fs_draw_signature.esm";
 import {registry} from "@web/core/registry";
 
 /* The customer rates and signs the service report on the engineer's device
@@ -42,9 +43,22 @@ registry.category("web_tour.tours").add("fs_service_report_sign_tour", {
             run: "click",
         },
         {
-            content: "Sign with the typed name",
-            trigger: ".modal .o_web_sign_auto_button",
-            run: "click",
+            content: "The pad offers drawing only (SOP S5)",
+            trigger: ".modal .o_web_sign_signature_group:has(.o_fs_sign_draw_hint)",
+            run() {
+                assertDrawOnly(this.anchor);
+            },
+        },
+        {
+            content: "Nothing to adopt before a signature is drawn",
+            trigger: ".modal-footer button.btn-primary:disabled:contains('Adopt')",
+        },
+        {
+            content: "The customer draws the signature",
+            trigger: ".modal canvas.o_web_sign_signature",
+            async run() {
+                await drawSignature(this.anchor);
+            },
         },
         {
             content: "Adopt the signature",
