@@ -124,7 +124,13 @@ fs_pg_ok() { pg_isready -q -h "$1" -p "$2" >/dev/null 2>&1; }
 
 fs_postgres() {
     command -v pg_isready >/dev/null 2>&1 || die "PostgreSQL client tools (pg_isready, psql) are missing. Install PostgreSQL (Debian: apt-get install postgresql) and run again."
-    local private="$ROOT/.pgdata"
+    # Its logs go there; fs_setup makes it, but fs_postgres also runs alone.
+    mkdir -p "$RUN_DIR"
+    # The role we log in as; a private cluster is initialised with it.
+    PGUSER="${PGUSER:-$(id -un)}"
+    [ "$PGUSER" = postgres ] && die "Odoo refuses to connect as the PostgreSQL superuser 'postgres'. Run as another user or set PGUSER."
+    local private
+    private=$(fs_private_dir)
     if [ -n "${PGHOST:-}" ] && fs_pg_ok "$PGHOST" "${PGPORT:-5432}"; then
         :  # the caller chose a server
     elif [ -f "$private/PG_VERSION" ]; then
@@ -142,10 +148,10 @@ fs_postgres() {
     else
         fs_private_cluster "$private"
     fi
-    PGUSER="${PGUSER:-$(id -un)}"
-    [ "$PGUSER" = postgres ] && die "Odoo refuses to connect as the PostgreSQL superuser 'postgres'. Run as another user or set PGUSER."
     export PGHOST PGPORT PGUSER
-    if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+    # -w: never wait for a password typed in (a server asking for one fails
+    # here, with the message below, instead of hanging `make`).
+    if ! psql -w -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         # A system cluster knows no role for us yet: create a superuser role once.
         # As the OS user postgres (peer authentication): the environment must not
         # carry our PGUSER/PGDATABASE/PGPASSWORD into createuser, or it would try
@@ -153,10 +159,10 @@ fs_postgres() {
         if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
             say "creating PostgreSQL role $PGUSER"
             runuser -u postgres -- env -u PGUSER -u PGDATABASE -u PGPASSWORD \
-                createuser -h "$PGHOST" -p "$PGPORT" --superuser "$PGUSER" >"$RUN_DIR/pg-role.log" 2>&1 ||
+                createuser -w -h "$PGHOST" -p "$PGPORT" --superuser "$PGUSER" >"$RUN_DIR/pg-role.log" 2>&1 ||
                 say "createuser failed: $(tr '\n' ' ' <"$RUN_DIR/pg-role.log")"
         fi
-        psql -d postgres -tAc 'select 1' >/dev/null 2>&1 ||
+        psql -w -d postgres -tAc 'select 1' >/dev/null 2>&1 ||
             die "cannot log in to PostgreSQL at $PGHOST:$PGPORT as role '$PGUSER'. Create it (as postgres: createuser --superuser $PGUSER) or set PGHOST/PGPORT/PGUSER."
     fi
 }
@@ -169,6 +175,19 @@ fs_pg_bindir() {
     return 1
 }
 
+# Where the private cluster lives: .pgdata/ in the checkout. As root the
+# cluster belongs to the OS user postgres (initdb refuses root), who must be
+# able to reach it: a checkout he cannot enter (under /root, mode 0700) keeps
+# it in postgres's home instead, one directory per checkout.
+fs_private_dir() {
+    local dir="$ROOT/.pgdata"
+    if [ "$(id -u)" = 0 ] && [ ! -f "$dir/PG_VERSION" ] && id postgres >/dev/null 2>&1 &&
+        ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+        dir=~postgres/fs-sop/$(printf %s "$ROOT" | sha256sum | cut -c1-16)
+    fi
+    echo "$dir"
+}
+
 fs_private_cluster() {
     local dir="$1" bindir owner=()
     bindir=$(fs_pg_bindir) || die "no PostgreSQL server is running and no PostgreSQL server binaries (initdb, pg_ctl) were found. Install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT to a running server."
@@ -179,7 +198,7 @@ fs_private_cluster() {
         say "initialising a private PostgreSQL cluster in $dir"
         mkdir -p "$dir"
         [ ${#owner[@]} -gt 0 ] && chown postgres "$dir"
-        "${owner[@]}" "$bindir/initdb" -D "$dir" -U "$(id -un)" --auth=trust -E UTF8 --locale=C.UTF-8 >"$RUN_DIR/pg.log" 2>&1 ||
+        "${owner[@]}" "$bindir/initdb" -D "$dir" -U "$PGUSER" --auth=trust -E UTF8 --locale=C.UTF-8 >"$RUN_DIR/pg.log" 2>&1 ||
             die "initdb failed (see $RUN_DIR/pg.log)"
     fi
     if ! fs_pg_ok "$PGHOST" "$PGPORT"; then
@@ -187,7 +206,7 @@ fs_private_cluster() {
         [ ${#owner[@]} -gt 0 ] && chown postgres "$dir/run"
         say "starting the private PostgreSQL cluster ($PGHOST, port $PGPORT)"
         "${owner[@]}" "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-            -o "-k $dir/run -p $PGPORT -c listen_addresses=''" start >/dev/null ||
+            -o "-k '$dir/run' -p $PGPORT -c listen_addresses=''" start >/dev/null ||
             die "the private PostgreSQL cluster did not start (see $dir/server.log)"
     fi
 }

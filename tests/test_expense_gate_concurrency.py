@@ -10,18 +10,23 @@ for). Worker A sweeps a batch and holds its transaction open; worker B sweeps
 at the same moment with a short ``lock_timeout`` and must skip A's rows
 (FOR UPDATE SKIP LOCKED) instead of waiting for them. After both commit, every
 expense is released once: one release message and one approver activity on
-its report, and a further sweep (and a further gate refresh) does nothing.
+its report, one assignment notice telling the approver (a message and its
+inbox notification); the two workers created nothing else, and a further
+sweep (and a further gate refresh) does nothing.
 """
 
 import subprocess
 
 SCRIPT = r"""
 from odoo import api
+from odoo.tools import SQL
 
 # Only the expenses made here are due for the backstop.
 env.cr.execute("UPDATE hr_expense SET fs_gate_checked_at = now() at time zone 'utc'")
-approver = env["res.users"].create({
+# Told in Odoo (inbox): no e-mail is sent from the shell.
+approver = env["res.users"].with_context(no_reset_password=True).create({
     "name": "Concurrency Approver", "login": "fs_conc_approver",
+    "notification_type": "inbox",
     "groups_id": [(4, env.ref("hr_expense.group_hr_expense_manager").id)],
 })
 partner = env["res.partner"].create({"name": "Concurrency Bank", "is_company": True})
@@ -69,7 +74,31 @@ env.cr.execute(
     [expenses.ids],
 )
 env.cr.commit()
+TABLES = ("mail_message", "mail_activity", "mail_notification", "mail_mail",
+          "mail_followers")
 
+
+def last_ids():
+    marks = {}
+    for table in TABLES:
+        env.cr.execute(
+            SQL("SELECT coalesce(max(id), 0) FROM %s", SQL.identifier(table))
+        )
+        marks[table] = env.cr.fetchone()[0]
+    return marks
+
+
+def created_since(marks):
+    counts = []
+    for table in TABLES:
+        env.cr.execute(SQL(
+            "SELECT count(*) FROM %s WHERE id > %s", SQL.identifier(table), marks[table]
+        ))
+        counts.append(env.cr.fetchone()[0])
+    return tuple(counts)
+
+
+before = last_ids()
 registry = env.registry
 error_b = None
 with registry.cursor() as cr_a, registry.cursor() as cr_b:
@@ -92,6 +121,8 @@ with registry.cursor() as cr_a, registry.cursor() as cr_b:
 # A new transaction (Odoo runs REPEATABLE READ): see what A and B committed.
 env.cr.rollback()
 env.invalidate_all()
+# What the two workers created (the checks below create nothing they count).
+created = created_since(before)
 again = env["hr.expense"]._cron_fs_recheck_expense_gate()
 expenses._fs_refresh_gate()
 env.flush_all()
@@ -105,7 +136,17 @@ def released(sheet):
         ("res_model", "=", "hr.expense.sheet"), ("res_id", "=", sheet.id),
         ("user_id", "=", approver.id), ("summary", "ilike", "released"),
     ])
-    return len(messages), len(activities)
+    notices = env["mail.message"].search([
+        ("model", "=", sheet._name), ("res_id", "=", sheet.id),
+        ("message_type", "=", "user_notification"), ("id", ">", before["mail_message"]),
+        ("partner_ids", "=", approver.partner_id.id),
+    ])
+    inbox = env["mail.notification"].search_count([
+        ("mail_message_id", "in", notices.ids),
+        ("res_partner_id", "=", approver.partner_id.id),
+        ("notification_type", "=", "inbox"),
+    ])
+    return f"{len(messages)}{len(activities)}{len(notices)}{inbox}"
 
 
 counts = [released(sheet) for sheet in sheets]
@@ -116,7 +157,7 @@ rows = env["fs.expense.suspension"].sudo().search_count(
 print(
     f"RESULT a={done_a} b={done_b} b_error={error_b} again={again} "
     f"suspended={suspended} rows={rows} "
-    f"messages={[m for m, _a in counts]} activities={[a for _m, a in counts]}"
+    f"per_sheet={counts} created={created}"
 )
 env.cr.rollback()
 """
@@ -127,9 +168,13 @@ def test_two_workers_release_each_expense_once(odoo, demo_db, fresh_db):
     lines = odoo.shell_results(fresh_db, SCRIPT, timeout=300)
     # A takes a batch of 4 and holds its locks; B neither waits nor fails: it
     # skips A's rows (SKIP LOCKED) and releases the other 2. Each expense is
-    # released once (one message, one approver activity on its report), no
-    # suspension is left, and a further sweep or gate refresh does nothing.
+    # released once: on its report one release message, one approver
+    # activity, one notice (message + inbox notification) telling him
+    # ("1111"); the workers created 12 messages (6 releases, 6 notices), 6
+    # activities, 6 notifications, no e-mail and no follower, nothing more.
+    # No suspension is left, and a further sweep or gate refresh does nothing.
     assert lines[0] == (
         "RESULT a=4 b=2 b_error=None again=(0, 0) suspended=0 rows=0 "
-        "messages=[1, 1, 1, 1, 1, 1] activities=[1, 1, 1, 1, 1, 1]"
+        "per_sheet=['1111', '1111', '1111', '1111', '1111', '1111'] "
+        "created=(12, 6, 6, 0, 0)"
     ), lines[0]

@@ -8,7 +8,9 @@ batch and holds its transaction open, worker B runs at the same moment with a
 short ``lock_timeout`` and must skip A's rows (FOR UPDATE SKIP LOCKED) instead
 of waiting for them. After both commit, every signed report has exactly one PDF
 attachment, one chatter message carrying it and one e-mail queued for the
-customer, and a further sweep finds nothing to do.
+customer, the sweeps created nothing else (messages, e-mails, notifications,
+attachments, activities, followers counted in all), and a further sweep finds
+nothing to do.
 """
 
 import subprocess
@@ -18,6 +20,7 @@ import base64, io, logging
 from datetime import timedelta
 from PIL import Image
 from odoo import api, fields
+from odoo.tools import SQL
 
 # No HTTP server in the shell: wkhtmltopdf warns it cannot load the CSS.
 logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.ERROR)
@@ -61,7 +64,32 @@ def signed_reports(customers):
     return reports
 
 
+TABLES = ("mail_message", "mail_mail", "mail_notification", "ir_attachment",
+          "mail_activity", "mail_followers")
+
+
+def last_ids():
+    marks = {}
+    for table in TABLES:
+        env.cr.execute(
+            SQL("SELECT coalesce(max(id), 0) FROM %s", SQL.identifier(table))
+        )
+        marks[table] = env.cr.fetchone()[0]
+    return marks
+
+
+def created_since(marks):
+    counts = []
+    for table in TABLES:
+        env.cr.execute(SQL(
+            "SELECT count(*) FROM %s WHERE id > %s", SQL.identifier(table), marks[table]
+        ))
+        counts.append(env.cr.fetchone()[0])
+    return tuple(counts)
+
+
 def run(name, reports, lock_timeout):
+    before = last_ids()
     registry = env.registry
     error_b = None
     with registry.cursor() as cr_a, registry.cursor() as cr_b:
@@ -85,6 +113,8 @@ def run(name, reports, lock_timeout):
     again = env["fs.service.report"]._cron_send_signed_reports()
     env.cr.commit()
     last = env["fs.service.report"]._cron_send_signed_reports()
+    # What all the sweeps created, wherever it is.
+    created = created_since(before)
     pdfs, messages, mails = [], [], []
     for report in reports:
         attachments = env["ir.attachment"].search([
@@ -105,7 +135,7 @@ def run(name, reports, lock_timeout):
         f"RESULT {name} a={len(done_a)} b={len(done_b)} b_error={error_b} "
         f"again={len(again)} last={len(last)} "
         f"overlap={overlap} linked={linked} "
-        f"pdfs={pdfs} messages={messages} mails={mails}"
+        f"pdfs={pdfs} messages={messages} mails={mails} created={created}"
     )
 
 
@@ -128,11 +158,14 @@ def test_two_workers_render_each_report_once(odoo, demo_db, fresh_db):
     assert len(lines) == 2, lines
     ones = (
         "pdfs=[1, 1, 1, 1, 1, 1] messages=[1, 1, 1, 1, 1, 1] mails=[1, 1, 1, 1, 1, 1]"
+        # Messages, e-mails, notifications (the signer's), PDFs; no activity,
+        # no follower: nothing else.
+        " created=(6, 6, 6, 6, 0, 0)"
     )
     # A takes a batch of 4 and holds its locks; B neither waits nor fails: it
     # skips A's rows (SKIP LOCKED) and renders the other 2. Each report gets
     # one PDF, one message carrying it and one queued e-mail to its signer;
-    # nothing is left for a further sweep.
+    # nothing else is created and nothing is left for a further sweep.
     assert lines[0] == (
         "RESULT distinct a=4 b=2 b_error=None again=0 last=0 "
         f"overlap=0 linked=True {ones}"
