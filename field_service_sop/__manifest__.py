@@ -51,6 +51,7 @@
         "views/fs_service_report_views.xml",
         "views/fs_engineer_assessment_views.xml",
         "views/fs_service_report_portal_templates.xml",
+        "views/fs_service_report_seal_templates.xml",
         "views/helpdesk_ticket_views.xml",
         "views/product_views.xml",
         "views/hr_expense_views.xml",

@@ -26,6 +26,10 @@ from . import fs_service_report_pdf
 from . import fs_service_report_checks
 from . import fs_service_report_record
 from . import fs_service_report_assessment
+from . import fs_service_report_seal
+from . import fs_service_report_seal_head
+from . import fs_service_report_snapshot
+from . import fs_service_report_verify
 from . import fs_engineer_assessment
 from . import hr_employee
 from . import fs_dispatch_order_report

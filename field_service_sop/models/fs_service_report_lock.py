@@ -1,9 +1,8 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
-import json
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 # Field groups of the service report (SOP S5-S7, S11, S12).
@@ -61,6 +60,8 @@ STAMP_FIELDS = {
     "fingerprint_check",
     "fingerprint_checked_at",
     "fingerprint_checked_by_id",
+    "seal_id",
+    "seal_ids",
 }
 RATING_5 = [(str(n), str(n)) for n in range(1, 6)]
 RATING_10 = [(str(n), str(n)) for n in range(1, 11)]
@@ -101,10 +102,14 @@ class FsServiceReportLock(models.AbstractModel):
     Signed or phone-confirmed reports are sealed: ``write`` and ``unlink`` are
     refused for everyone but the superuser (``env.su``), whatever the context,
     except the fields of ``_fs_lock_free_fields`` (problem report S11,
-    verification result, chatter). A sha256 fingerprint of the sealed content
-    is stored; ``action_verify_fingerprint`` recomputes it from the database.
-    The only way back is ``action_reopen`` by an Engineering Manager, with a
-    reason, which voids the signature and the ratings (posted in the chatter).
+    verification result, chatter). Sealing appends a seal to the company's
+    chain (``fs.service.report.seal``): a snapshot of everything the signed
+    documents show, chained and keyed; ``fingerprint`` is the seal's hash and
+    ``action_verify_fingerprint`` (``fs_service_report_verify.py``) checks
+    the chain and compares the snapshot with the database. The only way back
+    is ``action_reopen`` by an Engineering Manager, with a reason, which voids
+    the signature, the ratings and the seal (posted in the chatter; the seal
+    stays in the chain).
     """
 
     _name = "fs.service.report.lock"
@@ -117,11 +122,17 @@ class FsServiceReportLock(models.AbstractModel):
     fingerprint = fields.Char(
         readonly=True,
         copy=False,
-        help="sha256 of the sealed content, ratings, parts and signatures.",
+        help="Hash of the report's seal: the snapshot of what the signed "
+        "documents show, chained to the company's previous seal (HMAC-SHA256 "
+        "with the server's seal key, else sha256).",
     )
     fingerprint_at = fields.Datetime(string="Sealed At", readonly=True, copy=False)
     fingerprint_check = fields.Selection(
-        [("match", "Matches"), ("mismatch", "Does Not Match")],
+        [
+            ("match", "Matches"),
+            ("changed", "Seal Intact, Live Data Changed"),
+            ("mismatch", "Does Not Match"),
+        ],
         string="Last Verification",
         readonly=True,
         copy=False,
@@ -145,6 +156,20 @@ class FsServiceReportLock(models.AbstractModel):
         if not self.env.su:
             self._fs_check_not_locked(None)
         return super().unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sealed_once(self):
+        """SOP S2: a seal stays in its company's chain, and so does the report
+        it points to (even reopened)."""
+        sealed = self.filtered(lambda report: report.sudo().seal_ids)
+        if sealed:
+            raise UserError(
+                self.env._(
+                    "%(reports)s was signed once: its seals are kept in the "
+                    "company's seal chain. Cancel the report instead of deleting it.",
+                    reports=", ".join(sealed.mapped("name")),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -198,61 +223,7 @@ class FsServiceReportLock(models.AbstractModel):
             "fingerprint_check": False,
             "fingerprint_checked_at": False,
             "fingerprint_checked_by_id": False,
-        }
-
-    def action_verify_fingerprint(self):
-        """Recompute the fingerprint from the database and record the result.
-
-        Anyone who may read the report may verify it; the result is the
-        verification's own stamp, written as superuser after that check.
-        """
-        self.check_access("read")
-        # Read what the database holds now, not what this transaction cached.
-        self.env.invalidate_all()
-        mismatched = self.browse()
-        for report in self:
-            if not report.fingerprint:
-                raise UserError(
-                    self.env._(
-                        "%(report)s is not signed: there is no fingerprint yet.",
-                        report=report.name,
-                    )
-                )
-            ok = report.sudo()._fs_compute_fingerprint() == report.fingerprint
-            report.sudo().write(
-                {
-                    "fingerprint_check": "match" if ok else "mismatch",
-                    "fingerprint_checked_at": fields.Datetime.now(),
-                    "fingerprint_checked_by_id": self.env.uid,
-                }
-            )
-            if not ok:
-                mismatched |= report
-                report.sudo().message_post(
-                    body=self.env._(
-                        "Fingerprint verification FAILED: the signed content was "
-                        "changed outside the application (stored fingerprint "
-                        "%(fp)s).",
-                        fp=report.fingerprint,
-                    )
-                )
-        message = (
-            self.env._(
-                "The signed content was altered: %(reports)s.",
-                reports=", ".join(mismatched.mapped("name")),
-            )
-            if mismatched
-            else self.env._("The signed content is intact.")
-        )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger" if mismatched else "success",
-                "sticky": bool(mismatched),
-                "message": message,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
+            "seal_id": False,
         }
 
     # ------------------------------------------------------------------
@@ -299,13 +270,14 @@ class FsServiceReportLock(models.AbstractModel):
         )
 
     def _fs_seal(self):
-        """Store the fingerprint of each report (on signing)."""
-        now = fields.Datetime.now()
-        for report in self:
+        """Append a seal of each report to its company's chain (on signing)."""
+        for report in self.sorted(lambda r: (r.company_id.id, r.id)):
+            seal = report._fs_seal_append()
             report.sudo().write(
                 {
-                    "fingerprint": report.sudo()._fs_compute_fingerprint(),
-                    "fingerprint_at": now,
+                    "seal_id": seal.id,
+                    "fingerprint": seal.hash,
+                    "fingerprint_at": seal.sealed_at,
                     "fingerprint_check": False,
                     "fingerprint_checked_at": False,
                     "fingerprint_checked_by_id": False,
@@ -346,7 +318,8 @@ class FsServiceReportLock(models.AbstractModel):
         ]
 
     def _fs_fingerprint_payload(self):
-        """The canonical content that the fingerprint covers."""
+        """The report's own content, canonical: sealed in the snapshot (see
+        ``fs_service_report_snapshot.py``) and hashed for the portal link."""
         self.ensure_one()
         return {
             "model": self._name,
@@ -366,13 +339,3 @@ class FsServiceReportLock(models.AbstractModel):
                 for line in self.part_ids.sorted("id")
             ],
         }
-
-    def _fs_compute_fingerprint(self):
-        self.ensure_one()
-        text = json.dumps(
-            self._fs_fingerprint_payload(),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        return hashlib.sha256(text.encode()).hexdigest()
