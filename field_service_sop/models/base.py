@@ -62,6 +62,24 @@ class Base(models.AbstractModel):
                 )
             )
 
+    @api.model
+    def _fs_with_context_defaults(self, vals):
+        """``vals`` as ``create()`` will store them, for the guards of create.
+
+        The ORM adds a ``default_<field>`` key of the context (RPC sends any
+        context) for each field ``vals`` leaves out, after the guards looked
+        at ``vals``: a report created signed, an order created issued.
+        Computed fields are left out: the ORM computes those whatever the
+        default.
+        """
+        defaults = {}
+        for key, value in self.env.context.items():
+            name = key[8:] if key.startswith("default_") else None
+            field = self._fields.get(name) if name else None
+            if field and name not in vals and not field.compute:
+                defaults[name] = value
+        return {**defaults, **vals}
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and self._fs_derived_fields():

@@ -87,16 +87,20 @@ class FsDispatchChecklistLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # What will be stored, context defaults included.
+        stored_list = [self._fs_with_context_defaults(vals) for vals in vals_list]
         if not self.env.su:
             orders = self.env["fs.dispatch.order"].browse(
-                {vals.get("order_id") for vals in vals_list if vals.get("order_id")}
+                {vals.get("order_id") for vals in stored_list if vals.get("order_id")}
             )
-            self._fs_check_can_edit(orders, tick=any(v.get("done") for v in vals_list))
-            for vals in vals_list:
+            self._fs_check_can_edit(
+                orders, tick=any(v.get("done") for v in stored_list)
+            )
+            for vals in stored_list:
                 self._fs_check_stamps(vals)
-        for vals in vals_list:
-            if "done" in vals:
-                vals.update(self._fs_stamp(vals["done"]))
+        for vals, stored in zip(vals_list, stored_list, strict=True):
+            if "done" in stored:
+                vals.update(self._fs_stamp(stored["done"]))
         return super().create(vals_list)
 
     def write(self, vals):

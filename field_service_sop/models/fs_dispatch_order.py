@@ -256,10 +256,14 @@ class FsDispatchOrder(models.Model):
                 )
             )
         for vals in vals_list:
+            # What will be stored, context defaults included (D2).
+            stored = self._fs_with_context_defaults(vals)
             if not self.env.su:
                 self._fs_check_number(vals, create=True)
-                self._fs_check_protected(name for name, value in vals.items() if value)
-            if vals.get("state", "draft") != "draft":
+                self._fs_check_protected(
+                    name for name, value in stored.items() if value
+                )
+            if stored.get("state", "draft") != "draft":
                 raise UserError(
                     self.env._(
                         "A dispatch order starts as a draft; issue it with the "

@@ -1,6 +1,12 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .fs_service_report_lock import LOCKED_STATES
+
+# What the signed report prints from its order (report/fs_service_report_report.xml).
+SIGNED_SITE_FIELDS = {"site_address", "site_phone", "site_contact_id"}
 
 
 class FsDispatchOrder(models.Model):
@@ -24,6 +30,30 @@ class FsDispatchOrder(models.Model):
         compute="_compute_customer_history",
         help="SOP D9: the customer's service reports from other visits.",
     )
+
+    def write(self, vals):
+        if SIGNED_SITE_FIELDS & set(vals) and not self.env.su:
+            self._fs_check_site_signed()
+        return super().write(vals)
+
+    def _fs_check_site_signed(self):
+        """SOP S2: the customer signed the site printed on the report; it is
+        not rewritten through the order (a manager reopens the report)."""
+        # Read as superuser: a guard must see the reports whatever the rules.
+        signed = self.sudo().service_report_ids.filtered(
+            lambda r: r.state in LOCKED_STATES
+        )
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%(order)s: the site (address, phone, contact) is printed on "
+                    "the service report %(report)s the customer signed (SOP S2) "
+                    "and can no longer change. If it is wrong, an Engineering "
+                    "Manager reopens the report first.",
+                    order=signed[0].order_id.name,
+                    report=signed[0].name,
+                )
+            )
 
     @api.depends("service_report_ids")
     def _compute_service_report_count(self):

@@ -36,8 +36,10 @@ class FsEmergencyPlan(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                if vals.get("state", "draft") != "draft" or any(
-                    vals.get(f) for f in WORKFLOW_FIELDS - {"state"}
+                # What will be stored, context defaults included.
+                stored = self._fs_with_context_defaults(vals)
+                if stored.get("state", "draft") != "draft" or any(
+                    stored.get(f) for f in WORKFLOW_FIELDS - {"state"}
                 ):
                     raise UserError(
                         self.env._(

@@ -69,7 +69,12 @@ class FsServiceReport(models.Model):
         for vals in vals_list:
             order = Order.browse(vals.get("order_id"))
             if not self.env.su:
-                self._fs_check_create(order, vals)
+                # What will be stored, context defaults included (S2, S3); a
+                # draft column's quick create sends the draft state.
+                stored = self._fs_with_context_defaults(vals)
+                if "state" not in vals and stored.get("state") == "draft":
+                    del stored["state"]
+                self._fs_check_create(order, stored)
             self._fs_check_one_live(order)
             vals.update(self._fs_defaults_from_order(order, vals))
             self._fs_check_input_values(vals)

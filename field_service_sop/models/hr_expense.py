@@ -8,9 +8,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .fs_expense_suspension import REASONS
+from .product import fs_may_set_gate_policy
 
 # Expense fields whose change can suspend or release the expense (SOP R1).
 GATE_FIELDS = {"product_id", "employee_id", "fs_dispatch_order_id", "sheet_id"}
+# Sheet states in which an expense is under the approver's eyes or paid.
+SUBMITTED_STATES = ("submit", "approve", "post", "done")
 # Fields only the gate writes (SOP R2: nothing is lifted or hidden by hand).
 GATE_OWN_FIELDS = {"fs_suspended", "fs_suspension_ids"}
 MONEY_STATES = ("approve", "post", "done")
@@ -155,6 +158,8 @@ class HrExpense(models.Model):
         """SOP R1: the gate follows every change of its inputs; a suspended
         expense never joins a sheet that is approved, posted or paid."""
         self._fs_check_gate_own_fields(vals)
+        if "product_id" in vals and not fs_may_set_gate_policy(self.env):
+            self._fs_check_product_change(vals["product_id"])
         res = super().write(vals)
         if GATE_FIELDS & set(vals):
             self._fs_refresh_gate()
@@ -168,6 +173,31 @@ class HrExpense(models.Model):
                     "Only the reimbursement gate sets 'Suspended' and its "
                     "reasons: supply the missing item and the suspension lifts "
                     "by itself (SOP R2)."
+                )
+            )
+
+    def _fs_check_product_change(self, product_id):
+        """SOP R1: a submitted travel expense stays one. Swapping its product
+        for an ungated one (or none) would release it like unticking the
+        flag, which is a Field Service manager's decision (product.py)."""
+        product = self.env["product.product"].sudo().browse(product_id)
+        if (
+            product.fs_requires_dispatch_order
+            or product.categ_id.fs_requires_dispatch_order
+        ):
+            return
+        # Read as superuser: a guard must see the sheet whatever the rules.
+        locked = self.sudo().filtered(
+            lambda e: e.fs_requires_dispatch_order
+            and e.sheet_id.state in SUBMITTED_STATES
+        )
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(expenses)s: a submitted travel expense keeps a product "
+                    "that requires a dispatch order (SOP R1). Reset the report "
+                    "to draft to correct it, or ask a Field Service manager.",
+                    expenses=", ".join(locked.mapped("name")),
                 )
             )
 

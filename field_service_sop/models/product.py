@@ -10,17 +10,23 @@ OPEN_SHEET_DOMAIN = [
 ]
 
 
+def fs_may_set_gate_policy(env):
+    """SOP R1: who decides which expenses need a dispatch order."""
+    return (
+        env.su
+        or env.user.has_group("field_service_sop.group_fs_manager")
+        or env.user.has_group("base.group_system")
+    )
+
+
 def _check_flag_rights(records, vals):
     """SOP R1: whether an expense needs a dispatch order is policy, set by a
     Field Service manager or an administrator, never by whoever approves the
     expenses it gates (untick, approve, tick again). Changes are tracked."""
     env = records.env
-    if (
-        "fs_requires_dispatch_order" in vals
-        and not env.su
-        and not env.user.has_group("field_service_sop.group_fs_manager")
-        and not env.user.has_group("base.group_system")
-    ):
+    if fs_may_set_gate_policy(env):
+        return
+    if "fs_requires_dispatch_order" in vals:
         raise AccessError(
             env._(
                 "Only Field Service managers and administrators may change "
@@ -45,13 +51,75 @@ class ProductTemplate(models.Model):
 
     def write(self, vals):
         _check_flag_rights(self, vals)
+        if "categ_id" in vals and not fs_may_set_gate_policy(self.env):
+            self._fs_check_category_move(vals["categ_id"])
         res = super().write(vals)
-        if "fs_requires_dispatch_order" in vals:
+        if {"fs_requires_dispatch_order", "categ_id"} & set(vals):
             # SOP R2: the gate follows the configuration for open expenses.
             self.env["hr.expense"]._fs_refresh_for_domain(
                 [("product_id.product_tmpl_id", "in", self.ids), *OPEN_SHEET_DOMAIN]
             )
         return res
+
+    def _fs_check_category_move(self, categ_id):
+        """SOP R1: moving a product between a flagged and an unflagged
+        category decides whether its expenses are gated, like the flag."""
+        new_flag = (
+            self.env["product.category"].browse(categ_id).fs_requires_dispatch_order
+        )
+        moved = self.filtered(
+            lambda t: not t.fs_requires_dispatch_order
+            and t.categ_id.fs_requires_dispatch_order != new_flag
+        )
+        if moved:
+            raise AccessError(
+                self.env._(
+                    "Only Field Service managers and administrators may move "
+                    "%(products)s into or out of a category that requires a "
+                    "dispatch order (SOP R1): it decides which expenses need a "
+                    "dispatch order and a signed report before they are paid.",
+                    products=", ".join(moved.mapped("display_name")),
+                )
+            )
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def write(self, vals):
+        if "product_tmpl_id" in vals and not fs_may_set_gate_policy(self.env):
+            self._fs_check_template_move(vals["product_tmpl_id"])
+        res = super().write(vals)
+        if "product_tmpl_id" in vals:
+            # SOP R2: the gate follows the configuration for open expenses.
+            self.env["hr.expense"]._fs_refresh_for_domain(
+                [("product_id", "in", self.ids), *OPEN_SHEET_DOMAIN]
+            )
+        return res
+
+    def _fs_check_template_move(self, template_id):
+        """SOP R1: moving a variant under another template may change whether
+        its expenses are gated, like the flag: policy, not the approver's."""
+        template = self.env["product.template"].browse(template_id)
+        new_flag = bool(
+            template.fs_requires_dispatch_order
+            or template.categ_id.fs_requires_dispatch_order
+        )
+        moved = self.filtered(
+            lambda p: bool(
+                p.fs_requires_dispatch_order or p.categ_id.fs_requires_dispatch_order
+            )
+            != new_flag
+        )
+        if moved:
+            raise AccessError(
+                self.env._(
+                    "Only Field Service managers and administrators may move "
+                    "%(products)s under a product that changes whether it requires "
+                    "a dispatch order (SOP R1).",
+                    products=", ".join(moved.mapped("display_name")),
+                )
+            )
 
 
 class ProductCategory(models.Model):

@@ -12,6 +12,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .test_dispatch_emergency import EmergencyCommon
 from .test_expense_gate import ExpenseGateCommon
 
 # Holes found on main: each must be in the generic walk below.
@@ -350,3 +351,244 @@ class TestSeparationOfDuties(ExpenseGateCommon):
         )
         self.assertTrue(tracked)
         self.assertEqual(tracked[:1].create_uid, fs_manager)
+
+
+@tagged("post_install", "-at_install")
+class TestGateInputsStayPut(ExpenseGateCommon):
+    """Issue 10 (review): what decides that an expense is gated cannot be
+    changed under the gate once the expense is submitted (SOP R1), and the
+    site printed on a signed report stays what the customer signed (S2)."""
+
+    def _fs_manager(self):
+        return new_test_user(
+            self.env,
+            login="fs_holes_gate_fs_manager",
+            groups="base.group_user,field_service_sop.group_fs_manager,"
+            "product.group_product_manager,hr_expense.group_hr_expense_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+
+    def test_submitted_travel_expense_keeps_its_gated_product(self):
+        """SOP R1: neither the employee nor the approver turns a suspended
+        travel expense into an ungated one (or one without product) and
+        approves it."""
+        expense = self._expense()
+        sheet = self._sheet(expense)
+        self.assertTrue(expense.fs_suspended)
+        for role in ("engineer", "exp_manager", "accountant"):
+            for product in (self.meal, self.env["product.product"]):
+                with self.assertRaisesRegex(UserError, "R1"):
+                    expense.with_user(self.users[role]).write(
+                        {"product_id": product.id}
+                    )
+        self.assertEqual(expense.product_id, self.travel)
+        with self.assertSuspended():
+            sheet.with_user(self.users["exp_manager"]).action_approve_expense_sheets()
+        self.assertEqual(sheet.state, "submit")
+        # Another gated product is no way out; it stays allowed.
+        expense.with_user(self.users["engineer"]).write({"product_id": self.taxi.id})
+        self.assertTrue(expense.fs_suspended)
+        # A Field Service manager may correct the category (policy, SOP R1).
+        expense.with_user(self._fs_manager()).write({"product_id": self.meal.id})
+        self.assertFalse(expense.fs_requires_dispatch_order)
+
+    def test_draft_expense_product_stays_free(self):
+        """The employee's own draft is theirs to correct (no loss of rights)."""
+        expense = self._expense()
+        expense.with_user(self.users["engineer"]).write({"product_id": self.meal.id})
+        self.assertFalse(expense.fs_suspended)
+        sheet = self._sheet(self._expense(), submit=False)
+        sheet.expense_line_ids.with_user(self.users["engineer"]).write(
+            {"product_id": self.meal.id}
+        )
+        self.assertFalse(sheet.expense_line_ids.fs_suspended)
+
+    def test_approved_suspended_expense_keeps_its_product(self):
+        """SOP R1: an approved expense suspended afterwards is not released by
+        swapping its product for an ungated one, then posted."""
+        sheet, expense = self._posted_then_gated()
+        self.assertTrue(expense.fs_suspended)
+        other = self.env["product.product"].create(
+            {
+                "name": "Sundries",
+                "type": "service",
+                "can_be_expensed": True,
+                "categ_id": self.travel_categ.copy(
+                    {"fs_requires_dispatch_order": False}
+                ).id,
+                "standard_price": 0.0,
+                "supplier_taxes_id": [Command.clear()],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "R1"):
+            expense.with_user(self.users["engineer"]).write({"product_id": other.id})
+        with self.assertSuspended():
+            sheet.with_user(self.users["accountant"]).action_sheet_move_post()
+        self.assertEqual(sheet.state, "approve")
+        self.assertEqual(sheet.account_move_ids.mapped("state"), ["draft"])
+
+    def test_moving_a_product_out_of_a_gated_category_needs_fs_manager(self):
+        """SOP R1: moving the product to an unflagged category unticks the
+        gate as surely as the flag itself: FS managers and administrators."""
+        expense = self._expense(product=self.taxi)
+        sheet = self._sheet(expense)
+        for role in ("exp_manager", "accountant"):
+            for record in (self.taxi, self.taxi.product_tmpl_id):
+                with self.assertRaises(AccessError):
+                    record.with_user(self.users[role]).write(
+                        {"categ_id": self.plain_categ.id}
+                    )
+            # Nor into a flagged one (the same decision, the other way).
+            with self.assertRaises(AccessError):
+                self.meal.with_user(self.users[role]).write(
+                    {"categ_id": self.travel_categ.id}
+                )
+        self.assertEqual(self.taxi.categ_id, self.travel_categ)
+        with self.assertSuspended():
+            sheet.with_user(self.users["exp_manager"]).action_approve_expense_sheets()
+        # A move that does not change the gate stays free.
+        other = self.travel_categ.copy({"name": "FS travel 2"})
+        other.fs_requires_dispatch_order = True
+        self.taxi.with_user(self.users["exp_manager"]).write({"categ_id": other.id})
+        self.assertEqual(self.taxi.categ_id, other)
+        # An FS manager may (policy).
+        self.taxi.with_user(self._fs_manager()).write({"categ_id": self.plain_categ.id})
+        self.assertFalse(expense.fs_requires_dispatch_order)
+
+    def test_repointing_a_variant_to_an_unflagged_template_needs_fs_manager(self):
+        """SOP R1: a gated product moved under an ungated template (whose own
+        variant is archived) releases its expenses like the flag: refused."""
+        expense = self._expense()
+        sheet = self._sheet(expense)
+        bare = self.env["product.template"].create(
+            {"name": "Bare", "type": "service", "categ_id": self.plain_categ.id}
+        )
+        bare.product_variant_ids.active = False
+        with self.assertRaises(AccessError):
+            self.travel.with_user(self.users["exp_manager"]).write(
+                {"product_tmpl_id": bare.id}
+            )
+        self.assertTrue(expense.fs_requires_dispatch_order)
+        with self.assertSuspended():
+            sheet.with_user(self.users["exp_manager"]).action_approve_expense_sheets()
+
+    def test_site_of_a_signed_visit_is_fixed(self):
+        """SOP S2: the signed report prints the order's site (address, phone,
+        contact); nobody rewrites what the customer signed through the order."""
+        signed = self._complete_report()
+        self._sign(signed)
+        confirmed = self._complete_report()
+        self._phone_confirm(confirmed)
+        for report in (signed, confirmed):
+            order = report.order_id
+            before = (order.site_address, order.site_phone, order.site_contact_id)
+            for role, vals in (
+                ("engineer", {"site_address": "Elsewhere"}),
+                ("engineer", {"site_phone": "+86 1"}),
+                ("dispatcher", {"site_address": "Elsewhere"}),
+                ("manager", {"site_phone": "+86 1"}),
+                ("dispatcher", {"site_contact_id": self.contact.id}),
+            ):
+                with self.assertRaisesRegex(UserError, "S2"):
+                    order.with_user(self.users[role]).write(vals)
+            self.assertEqual(
+                (order.site_address, order.site_phone, order.site_contact_id), before
+            )
+        # Before the signature the engineer corrects the site (SOP D10).
+        draft = self._complete_report()
+        draft.order_id.with_user(self.users["engineer"]).write(
+            {"site_address": "Gate 3"}
+        )
+        self.assertEqual(draft.order_id.site_address, "Gate 3")
+
+
+@tagged("post_install", "-at_install")
+class TestContextDefaults(ExpenseGateCommon):
+    """Issue 10 (review): ``create()`` adds the caller's ``default_<field>``
+    context keys (RPC sends any context) after the guards looked at ``vals``:
+    the guards check what will be stored."""
+
+    def test_report_cannot_be_created_signed_through_the_context(self):
+        """SOP S2, S3, R1: an engineer creating his report as signed or phone
+        confirmed (no signature, no call) would release his expense."""
+        order = self._issued_order(service_type_id=self.health.id)
+        expense = self._expense(order=order)
+        Report = self.env["fs.service.report"].with_user(self.users["engineer"])
+        for defaults in (
+            {"default_state": "signed", "default_signed_at": datetime(2026, 3, 2)},
+            {
+                "default_state": "phone_confirmed",
+                "default_phone_recorded_by_id": self.users["dispatcher"].id,
+            },
+            {"default_signed_at": datetime(2026, 3, 2)},
+        ):
+            with self.assertRaises(UserError):
+                Report.with_context(**defaults).create({"order_id": order.id})
+        self.assertFalse(order.service_report_ids)
+        self.assertIn("no_report", self._reasons(expense))
+        # A draft column's quick create still works.
+        report = Report.with_context(default_state="draft").create(
+            {"order_id": order.id}
+        )
+        self.assertEqual(report.state, "draft")
+
+    def test_order_cannot_be_created_issued_through_the_context(self):
+        """SOP D2: an order is issued by its button (delegation, approvals),
+        never created issued or done with stamps preset."""
+        Order = self.env["fs.dispatch.order"].with_user(self.users["dispatcher"])
+        values = {
+            "company_id": self.company.id,
+            "partner_id": self.customer.id,
+            "purpose": "Health check",
+            "content": "Check the servers",
+            "engineer_ids": [Command.set(self.lead.ids)],
+            "lead_engineer_id": self.lead.id,
+        }
+        for defaults in (
+            {"default_state": "done"},
+            {"default_issued_at": datetime(2026, 3, 1)},
+            {"default_issued_by_id": self.users["manager"].id},
+        ):
+            with self.assertRaises(UserError):  # AccessError is one too
+                Order.with_context(**defaults).create(values)
+        order = Order.with_context(default_state="draft").create(values)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.issued_at)
+
+
+@tagged("post_install", "-at_install")
+class TestContextDefaultsEmergency(EmergencyCommon):
+    def test_plan_cannot_be_created_approved_through_the_context(self):
+        """SOP D16: the Service Director approves the plan; a dispatcher does
+        not create it approved by presetting the state in the context."""
+        order = self._emergency_order()
+        Plan = self.env["fs.emergency.plan"].with_user(self.users["dispatcher"])
+        values = {"order_id": order.id, "items": "Replace failed disks"}
+        for defaults in (
+            {"default_state": "approved"},
+            {"default_approved_by_id": self.users["director"].id},
+        ):
+            with self.assertRaisesRegex(UserError, "D16"):
+                Plan.with_context(**defaults).create(values)
+        self.assertFalse(order.emergency_plan_id)
+        plan = Plan.with_context(default_state="draft").create(values)
+        self.assertEqual(plan.state, "draft")
+
+    def test_checklist_line_cannot_be_created_ticked_through_the_context(self):
+        """SOP D12: a line is ticked by an engineer once the order is issued,
+        stamped with who and when; the context presets neither."""
+        order = self._order()
+        Line = self.env["fs.dispatch.checklist.line"].with_user(
+            self.users["dispatcher"]
+        )
+        values = {"order_id": order.id, "name": "Torch"}
+        with self.assertRaisesRegex(UserError, "D12"):
+            Line.with_context(default_done=True).create(values)
+        with self.assertRaisesRegex(UserError, "D12"):
+            Line.with_context(default_done_by_id=self.users["engineer"].id).create(
+                values
+            )
+        line = Line.with_context(default_done=False).create(values)
+        self.assertFalse(line.done)
+        self.assertFalse(line.done_by_id)
