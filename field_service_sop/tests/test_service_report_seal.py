@@ -8,7 +8,6 @@ seals of a company form a keyed hash chain, and "Verify Fingerprint" finds any
 change made behind the application's back.
 """
 
-import base64
 import hashlib
 import hmac
 import io
@@ -23,10 +22,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, config, mute_logger
 
-from .common import FsSopCommon
+from .common import FsSopCommon, drawn_signature
 
 ARRIVAL = datetime(2026, 3, 2, 9, 0)
-SIGNATURE = base64.b64encode(b"\x89PNG\r\n\x1a\nfake-signature")
+# A drawn signature: the server refuses anything else (SOP S5).
+SIGNATURE = drawn_signature()
 PDF_REPORT = "field_service_sop.action_report_fs_service_report"
 SECRET = "unit-test-seal-key"
 
@@ -189,9 +189,11 @@ class TestSealFrozen(SealCommon):
         number = report.order_id.name
         self._change_order_after_signing(report)
         self.env.invalidate_all()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            PDF_REPORT, report.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(PDF_REPORT, report.ids)[0]
+            .decode()
+        )
         for signed in (number, "First Dispatcher", "8 Quay Rd", "+86 574 5555 0101"):
             self.assertIn(signed, html)
         for live in ("PG-RENAMED-99", "Second Dispatcher", "99 Forged", "+86 000"):
@@ -467,7 +469,11 @@ class TestSealKey(SealCommon):
                 }
             )
             payload = json.dumps(
-                {k: v for k, v in values.items() if k not in ("previous_hash", "snapshot")},
+                {
+                    k: v
+                    for k, v in values.items()
+                    if k not in ("previous_hash", "snapshot")
+                },
                 sort_keys=True,
                 separators=(",", ":"),
                 ensure_ascii=False,
