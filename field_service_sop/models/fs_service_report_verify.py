@@ -210,4 +210,3 @@ class FsServiceReport(models.Model):
         else:
             return
         self.sudo().message_post(body=body)
-
