@@ -5,6 +5,7 @@ from . import res_partner
 from . import hr_department
 from . import fs_service_type
 from . import fs_state_mixin
+from . import fs_sla_mixin
 from . import fs_checklist_item
 from . import fs_dispatch_delegation
 from . import fs_dispatch_order
@@ -34,13 +35,20 @@ from . import fs_engineer_assessment
 from . import hr_employee
 from . import fs_dispatch_order_report
 from . import helpdesk_ticket
-from . import product
+from . import fs_expense_gate_policy
+from . import product_template
+from . import product_product
+from . import product_category
 from . import fs_expense_suspension
 from . import hr_expense
-from . import fs_expense_hooks
+from . import fs_expense_gate_triggers
 from . import hr_expense_sheet
 from . import account_move
+from . import account_payment
 from . import fs_sla_calendar
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
 from . import fs_sla_policy
 from . import fs_sla_timer
 from . import fs_sla_timer_event
@@ -49,5 +57,4 @@ from . import fs_sla_timer_sweep
 from . import fs_escalation
 from . import fs_escalation_decision
 from . import fs_escalation_notify
-from . import fs_sla_mixin
 from . import fs_sla_apply

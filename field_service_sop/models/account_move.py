@@ -5,8 +5,9 @@
 Stock hr_expense lets the sheet's post action and the accounting flows post
 entries and payments without re-checking the approval. These guards refuse
 posting, paying or registering a payment for an expense that is suspended,
-whoever calls them and whatever the context. The payment models are kept
-here, next to the move guard they share, as the gate's accounting side.
+whoever calls them and whatever the context. The payment guards
+(account_payment.py, wizards/account_payment_register.py) call the move guard
+defined here.
 """
 
 from odoo import models
@@ -46,34 +47,3 @@ class AccountMove(models.Model):
     def action_register_payment(self):
         self._fs_check_expense_gate()
         return super().action_register_payment()
-
-
-class AccountPayment(models.Model):
-    _inherit = "account.payment"
-
-    def _fs_check_expense_gate(self):
-        # Read as superuser: the guard must see every linked expense.
-        self.sudo().move_id._fs_check_expense_gate()
-
-    def action_post(self):
-        # Company-paid expenses are posted through their payment (SOP R1).
-        self._fs_check_expense_gate()
-        return super().action_post()
-
-    def action_validate(self):
-        self._fs_check_expense_gate()
-        return super().action_validate()
-
-    def write(self, vals):
-        if vals.get("state") in ("in_process", "paid"):
-            self._fs_check_expense_gate()
-        return super().write(vals)
-
-
-class AccountPaymentRegister(models.TransientModel):
-    _inherit = "account.payment.register"
-
-    def _create_payments(self):
-        # Also the path of action_create_payments (SOP R1).
-        self.sudo().line_ids.move_id._fs_check_expense_gate()
-        return super()._create_payments()

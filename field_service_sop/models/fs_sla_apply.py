@@ -1,47 +1,11 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""SLA clocks on the addon's own documents (SOP E1, D5, D11, S8, S11).
+
+The tickets' clocks are applied in helpdesk_ticket.py.
+"""
+
 from odoo import models
-
-
-def _fs_employees(tickets):
-    """{(user id, company id): employee} for the tickets' assignees, one search
-    (``res.users.employee_ids`` only shows the current companies)."""
-    users = tickets.user_id
-    if not users:
-        return {}
-    employees = (
-        tickets.env["hr.employee"]
-        .sudo()
-        .search([("user_id", "in", users.ids)], order="id desc")
-    )
-    found = {}
-    for employee in employees:
-        found[(employee.user_id.id, employee.company_id.id)] = employee.id
-        found.setdefault((employee.user_id.id, False), employee.id)
-    return found
-
-
-class HelpdeskTicket(models.Model):
-    """SLA clocks on tickets: response, remote support, hotline (SOP E1, E2,
-    D15); the ticket's assignee is responsible."""
-
-    _inherit = ["helpdesk.ticket", "fs.sla.mixin"]
-    _name = "helpdesk.ticket"
-
-    def _fs_sla_values(self):
-        employees = _fs_employees(self)
-        return {
-            ticket.id: {
-                "user_id": ticket.user_id.id,
-                "employee_id": employees.get(
-                    (ticket.user_id.id, ticket.company_id.id),
-                    employees.get((ticket.user_id.id, False), False),
-                ),
-                "team_id": ticket.team_id.id,
-                "partner_id": ticket.partner_id.id,
-            }
-            for ticket in self
-        }
 
 
 class FsDispatchOrder(models.Model):

@@ -14,24 +14,8 @@ US_PER_MINUTE = 60_000_000
 # working time must not loop for ever.
 HORIZON_SLACK = timedelta(days=14)
 HORIZON_MAX = timedelta(days=1400)
-# Fields of resource.calendar / resource.calendar.leaves that move deadlines.
-CALENDAR_FIELDS = {
-    "attendance_ids",
-    "tz",
-    "hours_per_day",
-    "global_leave_ids",
-    "leave_ids",
-    "two_weeks_calendar",
-    "flexible_hours",
-}
-LEAVE_FIELDS = {
-    "date_from",
-    "date_to",
-    "calendar_id",
-    "resource_id",
-    "company_id",
-    "time_type",
-}
+# Context key: nested calendar/attendance/leave writes of one change skip the
+# SLA recompute (resource_calendar*.py), the outer one covers them.
 SKIP_HOOK = "fs_sla_calendar_hook_skip"
 
 
@@ -276,83 +260,3 @@ class FsSlaCalendar(models.AbstractModel):
                 .with_env(self.env)
             )
         return calendars
-
-
-class ResourceCalendar(models.Model):
-    _inherit = "resource.calendar"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # a new calendar has no timers yet: its attendances/leaves need no hook
-        quiet = super(ResourceCalendar, self.with_context(**{SKIP_HOOK: True}))
-        return quiet.create(vals_list).with_env(self.env)
-
-    def write(self, vals):
-        if self.env.context.get(SKIP_HOOK) or not CALENDAR_FIELDS & set(vals):
-            return super().write(vals)
-        # nested attendance/leave writes of this same change must not recompute
-        # a second time: the calendar hook below covers them.
-        res = super(ResourceCalendar, self.with_context(**{SKIP_HOOK: True})).write(
-            vals
-        )
-        self.env["fs.sla.calendar"]._fs_calendars_changed(self)
-        return res
-
-
-class ResourceCalendarAttendance(models.Model):
-    _inherit = "resource.calendar.attendance"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        if not self.env.context.get(SKIP_HOOK):
-            self.env["fs.sla.calendar"]._fs_calendars_changed(records.calendar_id)
-        return records
-
-    def write(self, vals):
-        calendars = self.calendar_id
-        res = super().write(vals)
-        if not self.env.context.get(SKIP_HOOK):
-            self.env["fs.sla.calendar"]._fs_calendars_changed(
-                calendars | self.calendar_id
-            )
-        return res
-
-    def unlink(self):
-        calendars = self.calendar_id
-        res = super().unlink()
-        if not self.env.context.get(SKIP_HOOK):
-            self.env["fs.sla.calendar"]._fs_calendars_changed(calendars.exists())
-        return res
-
-
-class ResourceCalendarLeaves(models.Model):
-    _inherit = "resource.calendar.leaves"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        if not self.env.context.get(SKIP_HOOK):
-            SlaCalendar = self.env["fs.sla.calendar"]
-            SlaCalendar._fs_calendars_changed(SlaCalendar._fs_leave_calendars(records))
-        return records
-
-    def write(self, vals):
-        if self.env.context.get(SKIP_HOOK) or not LEAVE_FIELDS & set(vals):
-            return super().write(vals)
-        SlaCalendar = self.env["fs.sla.calendar"]
-        before = SlaCalendar._fs_leave_calendars(self)
-        res = super().write(vals)
-        SlaCalendar._fs_calendars_changed(
-            before | SlaCalendar._fs_leave_calendars(self)
-        )
-        return res
-
-    def unlink(self):
-        if self.env.context.get(SKIP_HOOK):
-            return super().unlink()
-        SlaCalendar = self.env["fs.sla.calendar"]
-        calendars = SlaCalendar._fs_leave_calendars(self)
-        res = super().unlink()
-        SlaCalendar._fs_calendars_changed(calendars.exists())
-        return res

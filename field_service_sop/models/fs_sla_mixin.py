@@ -270,13 +270,3 @@ class FsSlaMixin(models.AbstractModel):
             to_pause._fs_pause(now)
         if to_resume:
             to_resume._fs_resume(now)
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    fs_stationed = fields.Boolean(
-        string="Stationed Engineer (驻场)",
-        help="SOP E1: an engineer is stationed at this customer; on site within "
-        "the stationed target (10 min by default).",
-    )

@@ -14,6 +14,24 @@ FS_CONFIRM_FIELDS = {
 }
 
 
+def _fs_employees(tickets):
+    """{(user id, company id): employee} for the tickets' assignees, one search
+    (``res.users.employee_ids`` only shows the current companies)."""
+    users = tickets.user_id
+    if not users:
+        return {}
+    employees = (
+        tickets.env["hr.employee"]
+        .sudo()
+        .search([("user_id", "in", users.ids)], order="id desc")
+    )
+    found = {}
+    for employee in employees:
+        found[(employee.user_id.id, employee.company_id.id)] = employee.id
+        found.setdefault((employee.user_id.id, False), employee.id)
+    return found
+
+
 class HelpdeskTicket(models.Model):
     """Tickets are a source of dispatch orders (SOP D4).
 
@@ -23,9 +41,13 @@ class HelpdeskTicket(models.Model):
     Manager), who gets an activity and confirms them into the ticket system
     (``action_fs_confirm_found``). Only Test Managers and Engineering Managers
     confirm; the confirmation fields are written by that action only.
+
+    SLA clocks on tickets: response, remote support, hotline (SOP E1, E2,
+    D15); the ticket's assignee is responsible.
     """
 
-    _inherit = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "fs.sla.mixin"]
+    _name = "helpdesk.ticket"
 
     dispatch_order_ids = fields.One2many("fs.dispatch.order", "ticket_id")
     fs_found_report_id = fields.Many2one(
@@ -240,3 +262,21 @@ class HelpdeskTicket(models.Model):
                 ),
             )
             ticket.sudo().write({"fs_confirm_activity_id": activity.id})
+
+    # ------------------------------------------------------------------
+    # SLA
+    # ------------------------------------------------------------------
+    def _fs_sla_values(self):
+        employees = _fs_employees(self)
+        return {
+            ticket.id: {
+                "user_id": ticket.user_id.id,
+                "employee_id": employees.get(
+                    (ticket.user_id.id, ticket.company_id.id),
+                    employees.get((ticket.user_id.id, False), False),
+                ),
+                "team_id": ticket.team_id.id,
+                "partner_id": ticket.partner_id.id,
+            }
+            for ticket in self
+        }

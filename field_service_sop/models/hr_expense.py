@@ -6,9 +6,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
+from .fs_expense_gate_policy import fs_may_set_gate_policy
 from .fs_expense_suspension import REASONS
-from .product import fs_may_set_gate_policy
+from .fs_service_report_lock import LOCKED_STATES
 
 # Expense fields whose change can suspend or release the expense (SOP R1).
 GATE_FIELDS = {"product_id", "employee_id", "fs_dispatch_order_id", "sheet_id"}
@@ -16,8 +18,8 @@ GATE_FIELDS = {"product_id", "employee_id", "fs_dispatch_order_id", "sheet_id"}
 SUBMITTED_STATES = ("submit", "approve", "post", "done")
 # Fields only the gate writes (SOP R2: nothing is lifted or hidden by hand).
 GATE_OWN_FIELDS = {"fs_suspended", "fs_suspension_ids"}
+# Sheet states in which money has moved or is about to (SOP R1).
 MONEY_STATES = ("approve", "post", "done")
-REPORT_OK_STATES = ("signed", "phone_confirmed")
 # OCA hr_expense_tier_validation refuses any write on an expense whose sheet is
 # under tier review unless this key is set. The gate's own fields are written
 # only by the gate (as superuser, computed from the records), never by a user,
@@ -179,7 +181,8 @@ class HrExpense(models.Model):
     def _fs_check_product_change(self, product_id):
         """SOP R1: a submitted travel expense stays one. Swapping its product
         for an ungated one (or none) would release it like unticking the
-        flag, which is a Field Service manager's decision (product.py)."""
+        flag, which is a Field Service manager's decision
+        (fs_expense_gate_policy.py)."""
         product = self.env["product.product"].sudo().browse(product_id)
         if (
             product.fs_requires_dispatch_order
@@ -267,7 +270,7 @@ class HrExpense(models.Model):
                         # Nor is a phone confirmation recorded by one of the
                         # visit's own engineers (S3, separation of duties).
                         if (
-                            report.state not in REPORT_OK_STATES
+                            report.state not in LOCKED_STATES
                             or report.signature_forged
                             or (
                                 report.state == "phone_confirmed"
@@ -446,3 +449,52 @@ class HrExpense(models.Model):
     def _fs_refresh_for_domain(self, domain):
         # System search: the expenses concerned are not the caller's to filter.
         self.sudo().search(domain)._fs_refresh_gate()
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_fs_recheck_expense_gate(self, batch_size=500, min_age_minutes=30):
+        """Backstop re-check of gated expenses (SOP R2), in batches.
+
+        Picks up to ``batch_size`` gated (or suspended) expenses whose sheet is
+        neither paid nor refused and that were not re-checked in the last
+        ``min_age_minutes``, locked with SKIP LOCKED so two workers share the
+        work; reports progress so the cron runner commits and calls again.
+        """
+        now = fields.Datetime.now()
+        since = fields.Datetime.subtract(now, minutes=min_age_minutes)
+        self.env.flush_all()
+        where = SQL(
+            """(e.fs_requires_dispatch_order OR e.fs_suspended)
+               AND COALESCE(s.state, 'draft') NOT IN ('done', 'cancel')
+               AND (e.fs_gate_checked_at IS NULL OR e.fs_gate_checked_at < %s)""",
+            since,
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT e.id FROM hr_expense e
+                   LEFT JOIN hr_expense_sheet s ON s.id = e.sheet_id
+                   WHERE %s
+                   ORDER BY e.fs_gate_checked_at NULLS FIRST, e.id
+                   LIMIT %s
+                   FOR UPDATE OF e SKIP LOCKED""",
+                where,
+                batch_size,
+            )
+        )
+        expenses = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        expenses._fs_refresh_gate()
+        expenses.with_context(**TIER_SYSTEM_WRITE).write({"fs_gate_checked_at": now})
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM hr_expense e
+                   LEFT JOIN hr_expense_sheet s ON s.id = e.sheet_id
+                   WHERE %s""",
+                where,
+            )
+        )
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(expenses), remaining=remaining)
+        return len(expenses), remaining

@@ -3,8 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-# Sheet states in which money has moved or is about to (SOP R1).
-MONEY_STATES = ("approve", "post", "done")
+from .hr_expense import MONEY_STATES
 
 
 class HrExpenseSheet(models.Model):

@@ -12,7 +12,8 @@ class ResPartner(models.Model):
     every order of the customer shows the same parameters (SOP D9).
     ``fs_travel_minutes`` is per address, because one customer may have sites
     at different distances; a dispatch order takes the site contact's value,
-    else the customer's, else the company's (SOP D12).
+    else the customer's, else the company's (SOP D12). ``fs_stationed`` marks a
+    customer with a stationed engineer, which sets the SLA target (SOP E1).
 
     Rights: whoever may edit partners edits these fields.
     """
@@ -33,6 +34,11 @@ class ResPartner(models.Model):
         help="SOP D9: the customer's installed systems (models, versions, "
         "network, configuration), reviewed by the engineer before each visit. "
         "Kept on the company and shared by its contacts.",
+    )
+    fs_stationed = fields.Boolean(
+        string="Stationed Engineer (驻场)",
+        help="SOP E1: an engineer is stationed at this customer; on site within "
+        "the stationed target (10 min by default).",
     )
 
     # ------------------------------------------------------------------
