@@ -11,10 +11,18 @@ and unsigned, and prints the sweep's time and queries with nothing due and with
 # pylint: disable=print-used
 
 import os
+import sys
 import time
 from datetime import timedelta
 
 from odoo import fields
+from odoo.modules import get_module_path
+
+# bench/_common.py (bench.sh pipes this script to the shell: no __file__).
+sys.path.insert(
+    0, os.path.join(os.path.dirname(get_module_path("field_service_sop")), "bench")
+)
+from _common import issued_orders  # noqa: E402  pylint: disable=wrong-import-position
 
 N = int(os.environ.get("FS_BENCH_N", "10000"))
 
@@ -36,17 +44,7 @@ def main(env):
     employee = env["hr.employee"].create({"name": "Bench Engineer"})
     health = env.ref("field_service_sop.fs_service_type_health_check")
     start = time.perf_counter()
-    order = env["fs.dispatch.order"].create(
-        {
-            "partner_id": partner.id,
-            "service_type_id": health.id,
-            "purpose": "Bench",
-            "content": "Bench",
-            "engineer_ids": [(6, 0, employee.ids)],
-            "lead_engineer_id": employee.id,
-        }
-    )
-    order.action_issue()
+    order = issued_orders(env, partner, employee, health)
     env.flush_all()
     now = fields.Datetime.now()
     # N issued orders with one report each, copied in SQL (bench set-up only).

@@ -22,9 +22,17 @@ grow with the expenses released, not with those it re-checks.
 # pylint: disable=print-used
 
 import os
+import sys
 import time
 
 from odoo.exceptions import UserError
+from odoo.modules import get_module_path
+
+# bench/_common.py (bench.sh pipes this script to the shell: no __file__).
+sys.path.insert(
+    0, os.path.join(os.path.dirname(get_module_path("field_service_sop")), "bench")
+)
+from _common import issued_orders  # noqa: E402  pylint: disable=wrong-import-position
 
 N = int(os.environ.get("FS_BENCH_N", "10000"))
 BATCH = 500
@@ -143,17 +151,7 @@ def main(env):
             "company_id": company.id,
         }
     )
-    order = env["fs.dispatch.order"].create(
-        {
-            "partner_id": partner.id,
-            "service_type_id": health.id,
-            "purpose": "Bench",
-            "content": "Bench",
-            "engineer_ids": [(6, 0, employee.ids)],
-            "lead_engineer_id": employee.id,
-        }
-    )
-    order.action_issue()
+    order = issued_orders(env, partner, employee, health)
     report = env["fs.service.report"].create({"order_id": order.id})
     expense = env["hr.expense"].create(
         {

@@ -15,25 +15,26 @@ warning is muted): the figures are the rendering without that fetch.
 # Benchmarks print their figures: that is their output.
 # pylint: disable=print-used
 
-import base64
-import io
 import logging
 import os
+import sys
 import time
 from datetime import timedelta
 
-from PIL import Image
-
 from odoo import fields
+from odoo.modules import get_module_path
+
+# bench/_common.py (bench.sh pipes this script to the shell: no __file__).
+sys.path.insert(
+    0, os.path.join(os.path.dirname(get_module_path("field_service_sop")), "bench")
+)
+from _common import (  # noqa: E402  pylint: disable=wrong-import-position
+    drawn_signature,
+    issued_orders,
+)
 
 N = int(os.environ.get("FS_BENCH_PDF_N", "40"))
 BATCH = 10
-
-
-def _png(color):
-    stream = io.BytesIO()
-    Image.new("RGB", (80, 24), color).save(stream, format="PNG")
-    return base64.b64encode(stream.getvalue())
 
 
 def sweep(env):
@@ -60,22 +61,16 @@ def setup(env):
     )
     engineer = quiet["hr.employee"].create({"name": "Bench Engineer"})
     health = env.ref("field_service_sop.fs_service_type_health_check")
-    orders = quiet["fs.dispatch.order"].create(
-        [
-            {
-                "partner_id": customer.id,
-                "service_type_id": health.id,
-                "purpose": f"Bench {i}",
-                "content": "Health check",
-                "engineer_ids": [(6, 0, engineer.ids)],
-                "lead_engineer_id": engineer.id,
-            }
-            for i in range(N)
-        ]
-    )
-    orders.action_issue()
     arrival = fields.Datetime.now() - timedelta(hours=4)
-    orders.write({"arrived_at": arrival})
+    orders = issued_orders(
+        quiet,
+        [customer] * N,
+        engineer,
+        health,
+        purpose="Bench {index}",
+        content="Health check",
+        arrived_at=arrival,
+    )
     reports = quiet["fs.service.report"].create(
         [{"order_id": order.id} for order in orders]
     )
@@ -87,7 +82,7 @@ def setup(env):
             "completed_at": arrival + timedelta(hours=3),
         }
     )
-    signature = _png("black")
+    signature = drawn_signature()  # the server refuses anything else (S5)
     for report in reports:
         report.action_customer_sign(
             {

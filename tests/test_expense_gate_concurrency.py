@@ -20,6 +20,7 @@ import subprocess
 SCRIPT = r"""
 from odoo import api
 from odoo.tools import SQL
+from odoo.addons.field_service_sop.tests.common import build_issued_order
 
 # Only the expenses made here are due for the backstop.
 env.cr.execute("UPDATE hr_expense SET fs_gate_checked_at = now() at time zone 'utc'")
@@ -42,13 +43,13 @@ ticket = env["helpdesk.ticket"].create({
     "name": "Concurrency record", "description": "<p>Installed</p>",
     "partner_id": partner.id, "company_id": env.company.id,
 })
-orders = env["fs.dispatch.order"].create([
-    {"partner_id": partner.id, "service_type_id": health.id, "purpose": f"C{i}",
-     "content": "Health check", "engineer_ids": [(6, 0, engineer.ids)],
-     "lead_engineer_id": engineer.id}
+orders = env["fs.dispatch.order"].concat(*(
+    build_issued_order(
+        env, None, None, partner, engineer,
+        service_type_id=health.id, purpose=f"C{i}", content="Health check",
+    )
     for i in range(6)
-])
-orders.action_issue()
+))
 reports = env["fs.service.report"].create([{"order_id": o.id} for o in orders])
 expenses = env["hr.expense"].create([
     {"name": f"Trip {i}", "employee_id": engineer.id, "product_id": product.id,

@@ -16,11 +16,13 @@ nothing to do.
 import subprocess
 
 SCRIPT = r"""
-import base64, io, logging
+import logging
 from datetime import timedelta
-from PIL import Image
 from odoo import api, fields
 from odoo.tools import SQL
+from odoo.addons.field_service_sop.tests.common import (
+    build_issued_order, drawn_signature,
+)
 
 # No HTTP server in the shell: wkhtmltopdf warns it cannot load the CSS.
 logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.ERROR)
@@ -28,9 +30,7 @@ logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.
 env["ir.config_parameter"].set_param("auth_signup.invitation_scope", "b2c")
 health = env.ref("field_service_sop.fs_service_type_health_check")
 engineer = env["hr.employee"].create({"name": "Concurrency Engineer"})
-stream = io.BytesIO()
-Image.new("RGB", (80, 24), "black").save(stream, format="PNG")
-SIGNATURE = base64.b64encode(stream.getvalue())
+SIGNATURE = drawn_signature()  # the server refuses anything but a drawing (S5)
 
 
 def signed_reports(customers):
@@ -40,15 +40,14 @@ def signed_reports(customers):
         {"name": f"Contact {i}", "parent_id": c.id, "email": f"c{i}@example.com"}
         for i, c in enumerate(customers)
     ])
-    orders = env["fs.dispatch.order"].create([
-        {"partner_id": c.id, "service_type_id": health.id, "purpose": f"C{i}",
-         "content": "Health check", "engineer_ids": [(6, 0, engineer.ids)],
-         "lead_engineer_id": engineer.id}
-        for i, c in enumerate(customers)
-    ])
-    orders.action_issue()
     arrival = fields.Datetime.now() - timedelta(hours=4)
-    orders.write({"arrived_at": arrival})
+    orders = env["fs.dispatch.order"].concat(*(
+        build_issued_order(
+            env, None, None, c, engineer, arrived_at=arrival,
+            service_type_id=health.id, purpose=f"C{i}", content="Health check",
+        )
+        for i, c in enumerate(customers)
+    ))
     reports = env["fs.service.report"].create([{"order_id": o.id} for o in orders])
     reports.write({
         "departure_at": arrival + timedelta(hours=3), "work_done": "Checked",

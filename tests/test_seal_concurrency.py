@@ -14,28 +14,29 @@ seal, and the company's chain verifies end to end.
 import subprocess
 
 SCRIPT = r"""
-import base64
 from datetime import timedelta
 from odoo import api, fields
+from odoo.addons.field_service_sop.tests.common import (
+    build_issued_order, drawn_signature,
+)
 
 health = env.ref("field_service_sop.fs_service_type_health_check")
 engineer = env["hr.employee"].create({"name": "Seal Concurrency Engineer"})
-SIGNATURE = base64.b64encode(b"\x89PNG\r\n\x1a\nseal")
+SIGNATURE = drawn_signature()  # the server refuses anything but a drawing (S5)
 customers = env["res.partner"].create(
     [{"name": f"Seal Bank {i}", "is_company": True} for i in range(4)]
 )
 contacts = env["res.partner"].create(
     [{"name": f"Seal Contact {i}", "parent_id": c.id} for i, c in enumerate(customers)]
 )
-orders = env["fs.dispatch.order"].create([
-    {"partner_id": c.id, "service_type_id": health.id, "purpose": f"S{i}",
-     "content": "Health check", "engineer_ids": [(6, 0, engineer.ids)],
-     "lead_engineer_id": engineer.id}
-    for i, c in enumerate(customers)
-])
-orders.action_issue()
 arrival = fields.Datetime.now() - timedelta(hours=4)
-orders.write({"arrived_at": arrival})
+orders = env["fs.dispatch.order"].concat(*(
+    build_issued_order(
+        env, None, None, c, engineer, arrived_at=arrival,
+        service_type_id=health.id, purpose=f"S{i}", content="Health check",
+    )
+    for i, c in enumerate(customers)
+))
 reports = env["fs.service.report"].create([{"order_id": o.id} for o in orders])
 for report, contact in zip(reports, contacts):
     report.write({

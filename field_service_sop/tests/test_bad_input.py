@@ -17,6 +17,11 @@ NOW = datetime(2026, 3, 2, 10, 0, 0)
 
 @tagged("post_install", "-at_install")
 class TestBadInput(FsReportCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact.email = "chen@eastbank.example.com"
+
     @contextmanager
     def _refused(self, exception, regex):
         with self.assertRaisesRegex(exception, regex), self.env.cr.savepoint():

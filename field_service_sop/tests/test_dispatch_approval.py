@@ -3,10 +3,10 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 
-class ApprovalCommon(DispatchCommon):
+class ApprovalCommon(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

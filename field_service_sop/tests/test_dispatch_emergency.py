@@ -9,57 +9,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_dispatch_order import DispatchCommon
-
-
-class EmergencyCommon(DispatchCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.customer.write({"email": "it@eastbank.example.com", "tz": "UTC"})
-        cls.template = cls.env.ref(
-            "field_service_sop.fs_dispatch_order_mail_template_emergency_departure"
-        )
-
-    def _emergency_order(self, **vals):
-        return self._order(is_emergency=True, priority="2", **vals)
-
-    def _plan(self, order, user="dispatcher", **vals):
-        values = {
-            "order_id": order.id,
-            "expected_duration_hours": 3.0,
-            "travel_minutes": 40,
-            "tools": "Toolkit, console cable",
-            "parts": "2 x 900 GB SAS disk",
-            "items": "Replace failed disks, rebuild RAID 5",
-            "estimated_cost": 2400.0,
-            "customer_consent_at": datetime(2026, 11, 2, 8, 30),
-            "customer_consent_by": "Mr Wang, IT head",
-        }
-        values.update(vals)
-        values = {key: value for key, value in values.items() if value is not None}
-        return self.env["fs.emergency.plan"].with_user(self.users[user]).create(values)
-
-    def _approved_plan(self, order, **vals):
-        plan = self._plan(order, **vals)
-        plan.with_user(self.users["dispatcher"]).action_submit()
-        plan.with_user(self.users["director"]).action_approve()
-        return plan
-
-    def _issue_and_accept(self, order):
-        order.with_user(self.users["manager"]).action_issue()
-        order.checklist_line_ids.write({"done": True})  # SOP D12, not tested here
-        order.write(
-            {
-                "contact_at": datetime(2026, 11, 2, 9, 0),
-                "appointment_at": datetime(2026, 11, 2, 11, 0),
-            }
-        )
-        order.with_user(self.users["engineer"]).action_accept()
+from .common import FsEmergencyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestEmergencyPlan(EmergencyCommon):
+class TestEmergencyPlan(FsEmergencyCommon):
     def test_d16_plan_proposes_order_team_and_travel(self):
         """SOP D16: the plan starts from the order's engineers and lead."""
         self.customer.fs_travel_minutes = 25
@@ -141,7 +95,7 @@ class TestEmergencyPlan(EmergencyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEmergencyApproval(EmergencyCommon):
+class TestEmergencyApproval(FsEmergencyCommon):
     def setUp(self):
         super().setUp()
         self.order = self._emergency_order()
@@ -263,7 +217,7 @@ class TestEmergencyApproval(EmergencyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEmergencyOrder(EmergencyCommon):
+class TestEmergencyOrder(FsEmergencyCommon):
     def test_d16_issue_needs_approved_plan(self):
         """SOP D16: no plan, a draft or a submitted plan: not issued."""
         order = self._emergency_order()
@@ -350,7 +304,7 @@ class TestEmergencyOrder(EmergencyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEmergencyDeparture(EmergencyCommon):
+class TestEmergencyDeparture(FsEmergencyCommon):
     def setUp(self):
         super().setUp()
         self.order = self._emergency_order()

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchHardening(DispatchCommon):
+class TestDispatchHardening(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

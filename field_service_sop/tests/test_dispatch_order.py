@@ -7,72 +7,11 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import FsSopCommon
-
-
-class DispatchCommon(FsSopCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Employee = cls.env["hr.employee"]
-        cls.lead = Employee.create(
-            {
-                "name": "Lead Eng",
-                "user_id": cls.users["engineer"].id,
-                "company_id": cls.company.id,
-            }
-        )
-        cls.second_user = cls.users["product_owner"]  # an engineer too, not lead
-        cls.second = Employee.create(
-            {
-                "name": "Second Eng",
-                "user_id": cls.second_user.id,
-                "company_id": cls.company.id,
-            }
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "East Bank",
-                "is_company": True,
-                "street": "1 Bund Rd",
-                "city": "Shanghai",
-                "phone": "+86 21 5555 0000",
-            }
-        )
-        cls.fault = cls.env.ref("field_service_sop.fs_service_type_fault")
-
-    def _order(self, user="dispatcher", **vals):
-        values = {
-            "company_id": self.company.id,
-            "partner_id": self.customer.id,
-            "service_type_id": self.fault.id,
-            "purpose": "Server down",
-            "content": "Replace the failed disk and rebuild the array",
-            "attention_points": "Back up first",
-            "engineer_ids": [(6, 0, (self.lead | self.second).ids)],
-            "lead_engineer_id": self.lead.id,
-        }
-        values.update(vals)
-        return self.env["fs.dispatch.order"].with_user(self.users[user]).create(values)
-
-    def _delegate(self, **vals):
-        values = {
-            "company_id": self.company.id,
-            "manager_id": self.users["manager"].id,
-            "delegate_id": self.users["dispatcher"].id,
-            "date_from": date.today() - timedelta(days=1),
-            "date_to": date.today() + timedelta(days=30),
-        }
-        values.update(vals)
-        return (
-            self.env["fs.dispatch.delegation"]
-            .with_user(self.users["manager"])
-            .create(values)
-        )
+from .common import FsDispatchCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchIssue(DispatchCommon):
+class TestDispatchIssue(FsDispatchCommon):
     def test_d2_manager_issues(self):
         order = self._order()
         self.assertTrue(order.name.startswith("PG"))
@@ -181,7 +120,7 @@ class TestDispatchIssue(DispatchCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchEngineer(DispatchCommon):
+class TestDispatchEngineer(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -267,7 +206,7 @@ class TestDispatchEngineer(DispatchCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDelegation(DispatchCommon):
+class TestDelegation(FsDispatchCommon):
     def test_d2_only_managers_delegate(self):
         with self.assertRaises(AccessError):
             self.env["fs.dispatch.delegation"].with_user(
@@ -320,7 +259,7 @@ class TestDelegation(DispatchCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchListScale(DispatchCommon):
+class TestDispatchListScale(FsDispatchCommon):
     SPEC = {
         "name": {},
         "state": {},

@@ -7,13 +7,13 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 ISSUED = datetime(2026, 11, 2, 8, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestVerbalOrders(DispatchCommon):
+class TestVerbalOrders(FsDispatchCommon):
     """SOP D5: urgent orders given verbally, filed in writing within 24 h."""
 
     @classmethod

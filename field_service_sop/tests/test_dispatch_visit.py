@@ -8,12 +8,12 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 APPOINTMENT = datetime(2026, 11, 2, 14, 0)
 
 
-class VisitCommon(DispatchCommon):
+class VisitCommon(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,13 +5,13 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 APPOINTMENT = datetime(2026, 11, 2, 14, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchWizards(DispatchCommon):
+class TestDispatchWizards(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

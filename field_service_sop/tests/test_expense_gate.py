@@ -1,20 +1,15 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import contextmanager
-from datetime import date, datetime
-
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
 
 from odoo.addons.hr_expense.models.hr_expense_sheet import (
     HrExpenseSheet as StockSheet,
 )
-from odoo.addons.hr_expense.tests.common import TestExpenseCommon
 
-from .test_service_report_checks import ChecksCommon
+from .common import SUSPENDED, FsExpenseCommon
 
-SUSPENDED = "Reimbursement suspended"
 CONTEXT_KEYS = {
     "tracking_disable": True,
     "mail_notrack": True,
@@ -26,211 +21,8 @@ CONTEXT_KEYS = {
 }
 
 
-class ExpenseGateCommon(ChecksCommon, TestExpenseCommon):
-    """Dispatch-order fixtures (FsSopCommon) + Odoo's expense accounting setup.
-
-    The field-service company gets a chart of accounts so its expenses can be
-    approved, posted and paid for real.
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._use_chart_template(cls.company, cls.chart_template)
-        cls.fs_data = cls.collect_company_accounting_data(cls.company)
-        cls.company.expense_outstanding_account_id = cls.env["account.account"].create(
-            {
-                "name": "Outstanding expense payments",
-                "code": "FS1019",
-                "account_type": "asset_current",
-                "reconcile": True,
-                "company_ids": [Command.set(cls.company.ids)],
-            }
-        )
-        cls.env.user.company_ids |= cls.company
-        # The accounting test user also files maintenance records (S10).
-        cls.env.user.groups_id |= cls.env.ref("helpdesk_mgmt.group_helpdesk_manager")
-        (cls.lead | cls.second).write(
-            {"work_email": "eng@example.com", "work_contact_id": False}
-        )
-        cls.lead.work_contact_id = cls.users["engineer"].partner_id
-        cls.second.work_contact_id = cls.users["product_owner"].partner_id
-        roles = {
-            "exp_manager": "base.group_user,hr_expense.group_hr_expense_manager",
-            "accountant": "base.group_user,hr_expense.group_hr_expense_user,"
-            "account.group_account_user,account.group_account_manager",
-            "admin": "base.group_user,base.group_system,"
-            "hr_expense.group_hr_expense_manager,account.group_account_user,"
-            "account.group_account_manager",
-        }
-        for role, groups in roles.items():
-            cls.users[role] = new_test_user(
-                cls.env,
-                login=f"fs_gate_{role}",
-                groups=groups,
-                company_id=cls.company.id,
-                company_ids=[cls.company.id],
-            )
-        cls.lead.expense_manager_id = cls.users["exp_manager"]
-        cls.second.expense_manager_id = cls.users["exp_manager"]
-        expense_account = cls.fs_data["default_account_expense"]
-        Category = cls.env["product.category"]
-        cls.travel_categ = Category.create({"name": "FS travel"})
-        cls.plain_categ = Category.create({"name": "FS other"})
-        Product = cls.env["product.product"]
-        cls.travel = Product.create(
-            {
-                "name": "Train ticket",
-                "type": "service",
-                "can_be_expensed": True,
-                "fs_requires_dispatch_order": True,
-                "categ_id": cls.plain_categ.id,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-                "property_account_expense_id": expense_account.id,
-            }
-        )
-        cls.taxi = Product.create(
-            {
-                "name": "Taxi (category flag)",
-                "type": "service",
-                "can_be_expensed": True,
-                "categ_id": cls.travel_categ.id,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-                "property_account_expense_id": expense_account.id,
-            }
-        )
-        cls.meal = Product.create(
-            {
-                "name": "Office meal",
-                "type": "service",
-                "can_be_expensed": True,
-                "categ_id": cls.plain_categ.id,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-                "property_account_expense_id": expense_account.id,
-            }
-        )
-        cls.travel_categ.fs_requires_dispatch_order = True
-
-    # ------------------------------------------------------------------
-    # helpers
-    # ------------------------------------------------------------------
-    def _expense(self, employee=None, product=None, order=None, amount=100.0, **vals):
-        employee = employee or self.lead
-        values = {
-            "name": "Trip",
-            "employee_id": employee.id,
-            "product_id": (product or self.travel).id,
-            "total_amount_currency": amount,
-            "date": date(2026, 3, 2),
-            "company_id": self.company.id,
-            "currency_id": self.company.currency_id.id,
-            "fs_dispatch_order_id": order.id if order else False,
-        }
-        values.update(vals)
-        expense = self.env["hr.expense"].with_user(employee.user_id).create(values)
-        return expense.with_env(self.env)
-
-    def _sheet(self, expenses, submit=True, **vals):
-        employee = expenses.employee_id
-        values = {
-            "name": "Trip report",
-            "employee_id": employee.id,
-            "company_id": self.company.id,
-            "expense_line_ids": [Command.set(expenses.ids)],
-        }
-        values.update(vals)
-        sheet = self.env["hr.expense.sheet"].with_user(employee.user_id).create(values)
-        if submit:
-            sheet.with_user(employee.user_id).action_submit_sheet()
-        return sheet.with_env(self.env)
-
-    def _no_order_sheet(self, submit=True, payment_mode="own_account"):
-        return self._sheet(self._expense(payment_mode=payment_mode), submit=submit)
-
-    def _complete_report(self, **vals):
-        """An issued order with a completed, unsigned report (lead engineer)."""
-        report = self._complete(self._report(**vals))
-        report.with_user(self.users["engineer"]).write(
-            {k: v for k, v in self._accept_values().items() if k.startswith("rating")}
-        )
-        return report
-
-    def _sign(self, report):
-        report.with_user(self.users["engineer"]).action_customer_sign(
-            self._accept_values()
-        )
-
-    def _phone_confirm(self, report):
-        dispatcher = report.with_user(self.users["dispatcher"])
-        dispatcher.write(
-            {
-                "phone_contact_id": self.contact.id,
-                "phone_called_at": datetime(2026, 3, 3, 10, 0),
-                "phone_confirmation": "Disk replaced, server up, satisfied",
-            }
-        )
-        dispatcher.action_phone_confirm()
-
-    def _reasons(self, expense):
-        return set(expense.sudo().fs_suspension_ids.mapped("reason"))
-
-    def _money(self, sheet):
-        expenses = sheet.sudo().expense_line_ids
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("expense_sheet_id", "=", sheet.id),
-                    ("line_ids.expense_id", "in", expenses.ids),
-                ]
-            )
-        )
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("move_id", "in", moves.ids),
-                    ("move_id.line_ids.expense_id", "in", expenses.ids),
-                ]
-            )
-        )
-        return moves, payments
-
-    @contextmanager
-    def assertSuspended(self, text=SUSPENDED):
-        """assertRaises(UserError) rolls back (savepoint), then checks text."""
-        with self.assertRaises(UserError) as catcher:
-            yield catcher
-        self.assertIn(text, str(catcher.exception))
-
-    def assertNoMoney(self, sheet):
-        moves, payments = self._money(sheet)
-        self.assertFalse(moves, "no journal entry for a suspended expense")
-        self.assertFalse(payments, "no payment for a suspended expense")
-
-    def _posted_then_gated(self, payment_mode="own_account"):
-        """A sheet approved and posted while ungated, then gated (category).
-
-        Simulates a later change of configuration: the money guards re-check
-        the gate, so the entries already there are not posted / paid.
-        """
-        expense = self._expense(product=self.meal, payment_mode=payment_mode)
-        sheet = self._sheet(expense)
-        sheet.with_user(self.users["exp_manager"]).action_approve_expense_sheets()
-        self.plain_categ.fs_requires_dispatch_order = True
-        self.assertTrue(expense.fs_requires_dispatch_order)
-        return sheet, expense
-
-
 @tagged("post_install", "-at_install")
-class TestExpenseGateReasons(ExpenseGateCommon):
+class TestExpenseGateReasons(FsExpenseCommon):
     def test_r1_ungated_expense_never_suspended(self):
         """SOP R1: only flagged products (or categories) are gated."""
         expense = self._expense(product=self.meal)
@@ -387,7 +179,7 @@ class TestExpenseGateReasons(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseGatePaths(ExpenseGateCommon):
+class TestExpenseGatePaths(FsExpenseCommon):
     """Every path that moves money is closed for a suspended expense (R1)."""
 
     MONEY_ROLES = ("exp_manager", "accountant", "admin")
@@ -627,7 +419,7 @@ class TestExpenseGatePaths(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseGateRelease(ExpenseGateCommon):
+class TestExpenseGateRelease(FsExpenseCommon):
     def test_r2_release_notifies_and_normal_flow_completes(self):
         """SOP R2, S10: linking the record lifts the gate, the approver gets an
         activity, then approve -> post -> register payment -> paid."""
@@ -688,7 +480,7 @@ class TestExpenseGateRelease(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseGatePerformance(ExpenseGateCommon):
+class TestExpenseGatePerformance(FsExpenseCommon):
     def _count_check(self, sheet):
         self.env.invalidate_all()
         start = self.cr.sql_log_count

@@ -11,11 +11,11 @@ report (SOP R2) while a sheet is under tier review.
 
 from odoo.tests import tagged
 
-from .test_expense_gate import ExpenseGateCommon
+from .common import FsExpenseCommon
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseGateWithTiers(ExpenseGateCommon):
+class TestExpenseGateWithTiers(FsExpenseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -7,12 +7,12 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools.safe_eval import safe_eval
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 ACTION = "field_service_sop.action_fs_expense_suspension"
 
 
-class ExpenseViewsCommon(DispatchCommon):
+class ExpenseViewsCommon(FsDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -10,10 +10,9 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import new_test_user, tagged, users
 
-from .test_dispatch_emergency import EmergencyCommon
-from .test_expense_gate import ExpenseGateCommon
+from .common import FsEmergencyCommon, FsExpenseCommon
 
 # Holes found on main: each must be in the generic walk below.
 KNOWN_DERIVED = {
@@ -29,14 +28,18 @@ KNOWN_DERIVED = {
 
 
 @tagged("post_install", "-at_install")
-class TestDerivedFieldsReadOnly(ExpenseGateCommon):
+class TestDerivedFieldsReadOnly(FsExpenseCommon):
     """Derived means read-only, by construction (issue 10.1, 10.2, 10.4)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.users["admin_user"] = cls.users["admin"]  # group_system, not superuser
-        cls.order = cls._issued_order_cls()
+        cls.order = cls._issued_order(
+            arrived_at=None,
+            content="Replace the disk",
+            appointment_at=datetime(2026, 3, 2, 9, 0),
+        ).with_env(cls.env)
         cls.report = (
             cls.env["fs.service.report"]
             .with_user(cls.users["engineer"])
@@ -54,28 +57,6 @@ class TestDerivedFieldsReadOnly(ExpenseGateCommon):
                 "fs_dispatch_order_id": cls.order.id,
             }
         )
-
-    @classmethod
-    def _issued_order_cls(cls):
-        order = (
-            cls.env["fs.dispatch.order"]
-            .with_user(cls.users["dispatcher"])
-            .create(
-                {
-                    "company_id": cls.company.id,
-                    "partner_id": cls.customer.id,
-                    "service_type_id": cls.fault.id,
-                    "purpose": "Server down",
-                    "content": "Replace the disk",
-                    "attention_points": "Back up first",
-                    "engineer_ids": [Command.set((cls.lead | cls.second).ids)],
-                    "lead_engineer_id": cls.lead.id,
-                    "appointment_at": datetime(2026, 3, 2, 9, 0),
-                }
-            )
-        )
-        order.with_user(cls.users["manager"]).action_issue()
-        return order.with_env(cls.env)
 
     def _derived_fields(self):
         """(model, field) of every computed or related field, not declared
@@ -190,7 +171,7 @@ class TestDerivedFieldsReadOnly(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestOrderNumber(ExpenseGateCommon):
+class TestOrderNumber(FsExpenseCommon):
     """Issue 10.2 (SOP D1): order numbers come from the sequence only."""
 
     def _values(self, **vals):
@@ -203,13 +184,11 @@ class TestOrderNumber(ExpenseGateCommon):
         values.update(vals)
         return values
 
+    @users("fs_unit_dispatcher", "fs_unit_manager", "fs_unit_director")
     def test_number_cannot_be_chosen_at_create(self):
         Order = self.env["fs.dispatch.order"]
-        for role in ("dispatcher", "manager", "director"):
-            with self.assertRaises(AccessError):
-                Order.with_user(self.users[role]).create(
-                    self._values(name="PG1999-00042")
-                )
+        with self.assertRaises(AccessError):
+            Order.create(self._values(name="PG1999-00042"))
         self.assertFalse(Order.sudo().search([("name", "=", "PG1999-00042")]))
         order = Order.with_user(self.users["dispatcher"]).create(self._values())
         self.assertNotEqual(order.name, "/")
@@ -232,7 +211,7 @@ class TestOrderNumber(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaPolicyModelName(ExpenseGateCommon):
+class TestSlaPolicyModelName(FsExpenseCommon):
     """Issue 10.4: the model a policy applies to is its model_id; model_name is
     derived from it and cannot be pointed elsewhere to break ticket creation."""
 
@@ -265,7 +244,7 @@ class TestSlaPolicyModelName(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSeparationOfDuties(ExpenseGateCommon):
+class TestSeparationOfDuties(FsExpenseCommon):
     """Issue 10.5: who did the visit does not confirm it; who approves
     expenses does not decide which expenses need a dispatch order."""
 
@@ -354,7 +333,7 @@ class TestSeparationOfDuties(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestGateInputsStayPut(ExpenseGateCommon):
+class TestGateInputsStayPut(FsExpenseCommon):
     """Issue 10 (review): what decides that an expense is gated cannot be
     changed under the gate once the expense is submitted (SOP R1), and the
     site printed on a signed report stays what the customer signed (S2)."""
@@ -504,7 +483,7 @@ class TestGateInputsStayPut(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestContextDefaults(ExpenseGateCommon):
+class TestContextDefaults(FsExpenseCommon):
     """Issue 10 (review): ``create()`` adds the caller's ``default_<field>``
     context keys (RPC sends any context) after the guards looked at ``vals``:
     the guards check what will be stored."""
@@ -558,7 +537,7 @@ class TestContextDefaults(ExpenseGateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestContextDefaultsEmergency(EmergencyCommon):
+class TestContextDefaultsEmergency(FsEmergencyCommon):
     def test_plan_cannot_be_created_approved_through_the_context(self):
         """SOP D16: the Service Director approves the plan; a dispatcher does
         not create it approved by presetting the state in the context."""

@@ -1,7 +1,7 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import tagged, users
 
 from .common import ROLE_GROUPS, FsSopCommon
 
@@ -21,13 +21,13 @@ class TestSopRoles(FsSopCommon):
                     f"{role} / {other}",
                 )
 
+    @users("fs_unit_product_owner", "fs_unit_test_manager", "fs_unit_rd_manager")
     def test_functional_approvers_are_outside_the_chain(self):
         """Product Owner, Test Manager, R&D Manager approve by function (D6)."""
-        for role in ("product_owner", "test_manager", "rd_manager"):
-            user = self.users[role]
-            self.assertTrue(user.has_group(ROLE_GROUPS["engineer"]), role)
-            self.assertFalse(user.has_group(ROLE_GROUPS["dispatcher"]), role)
-            self.assertFalse(user.has_group(ROLE_GROUPS["manager"]), role)
+        user = self.env.user
+        self.assertTrue(user.has_group(ROLE_GROUPS["engineer"]), user.login)
+        self.assertFalse(user.has_group(ROLE_GROUPS["dispatcher"]), user.login)
+        self.assertFalse(user.has_group(ROLE_GROUPS["manager"]), user.login)
         self.assertFalse(self.users["director"].has_group(ROLE_GROUPS["product_owner"]))
 
     def test_admin_is_service_director(self):
@@ -81,28 +81,29 @@ class TestServiceTypeAccess(FsSopCommon):
         with self.assertRaises(AccessError):
             self.type_a.with_user(self.users["dispatcher"]).unlink()
 
+    @users("fs_unit_manager")
     def test_manager_maintains_types(self):
-        Type = self.env["fs.service.type"].with_user(self.users["manager"])
+        Type = self.env["fs.service.type"]
         new = Type.create({"name": "Network Survey", "code": "survey"})
         new.write({"touches_customer_systems": True})
         self.assertTrue(new.touches_customer_systems)
         new.unlink()
         self.assertFalse(new.exists())
 
+    @users("fs_unit_plain")
     def test_plain_employee_has_no_access(self):
         with self.assertRaises(AccessError):
-            self.env["fs.service.type"].with_user(self.plain_user).search([])
+            self.env["fs.service.type"].search([])
 
+    @users("fs_unit_manager")
     def test_multi_company_rule(self):
         """A user sees shared types and those of their companies only."""
-        visible = (
-            self.env["fs.service.type"].with_user(self.users["manager"]).search([])
-        )
+        visible = self.env["fs.service.type"].search([])
         self.assertIn(self.type_a, visible)
         self.assertIn(self.fault, visible)
         self.assertNotIn(self.type_b, visible)
         with self.assertRaises(AccessError):
-            self.type_b.with_user(self.users["manager"]).write({"name": "Taken"})
+            self.type_b.with_env(self.env).write({"name": "Taken"})
 
     def test_code_unique_per_company(self):
         from psycopg2 import IntegrityError

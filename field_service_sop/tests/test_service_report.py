@@ -9,86 +9,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import drawn_signature
-from .test_dispatch_order import DispatchCommon
-
-SIGNATURE = drawn_signature()
-ARRIVAL = datetime(2026, 3, 2, 9, 0)
-
-
-class ServiceReportCommon(DispatchCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.health = cls.env.ref("field_service_sop.fs_service_type_health_check")
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "Ms Chen (IT)", "parent_id": cls.customer.id}
-        )
-        cls.colleague = cls.env["res.partner"].create(
-            {"name": "Mr Li (IT)", "parent_id": cls.customer.id}
-        )
-        cls.stranger = cls.env["res.partner"].create({"name": "Other Corp"})
-
-    def _issued_order(self, **vals):
-        order = self._order(**vals)
-        order.with_user(self.users["manager"]).action_issue()
-        order.arrived_at = ARRIVAL
-        return order
-
-    def _report(self, user="engineer", order=None, **vals):
-        order = order or self._issued_order(service_type_id=self.health.id)
-        values = {"order_id": order.id}
-        values.update(vals)
-        return self.env["fs.service.report"].with_user(self.users[user]).create(values)
-
-    def _complete(self, report, user="engineer"):
-        report.with_user(self.users[user]).write(
-            {
-                "departure_at": ARRIVAL + timedelta(hours=3),
-                "work_done": "Replaced disk 3, rebuilt RAID 5",
-                "result": "solved",
-                "completed_at": ARRIVAL + timedelta(hours=3),
-                "part_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "description": "SAS disk 600 GB",
-                            "new_part_number": "DK-600",
-                            "new_serial": "SN-NEW-1",
-                            "old_part_number": "DK-600",
-                            "old_serial": "SN-OLD-1",
-                            "usage": "used",
-                        },
-                    )
-                ],
-            }
-        )
-        return report
-
-    def _accept_values(self, **vals):
-        values = {
-            "rating_attitude": "5",
-            "rating_response": "4",
-            "rating_effect": "5",
-            "rating_overall": "9",
-            "customer_comments": "Quick and tidy",
-            "signer_id": self.contact.id,
-            "signature": SIGNATURE,
-        }
-        values.update(vals)
-        return values
-
-    def _signed(self):
-        report = self._complete(self._report())
-        report.with_user(self.users["engineer"]).action_customer_sign(
-            self._accept_values()
-        )
-        return report
+from .common import ARRIVAL, SIGNATURE, FsReportCommon
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportOrder(ServiceReportCommon):
+class TestServiceReportOrder(FsReportCommon):
     def test_s1_report_carries_order_number_and_dispatcher(self):
         """SOP S1: number, order, dispatcher, customer, lead and visit defaults."""
         report = self._report()
@@ -174,7 +99,7 @@ class TestServiceReportOrder(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportContent(ServiceReportCommon):
+class TestServiceReportContent(FsReportCommon):
     def test_s7_severity_suggested_and_editable(self):
         """SOP S7: severe / normal / minor from result and hours, editable."""
         report = self._report()
@@ -240,7 +165,7 @@ class TestServiceReportContent(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportConsent(ServiceReportCommon):
+class TestServiceReportConsent(FsReportCommon):
     def _fault_report(self):
         return self._report(order=self._issued_order())  # fault touches systems
 
@@ -316,7 +241,7 @@ class TestServiceReportConsent(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportAcceptance(ServiceReportCommon):
+class TestServiceReportAcceptance(FsReportCommon):
     def test_s2_s12_sign_on_device(self):
         """SOP S2, S12: ratings and signature close the report, with evidence."""
         report = self._signed()
@@ -401,7 +326,7 @@ class TestServiceReportAcceptance(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportSeal(ServiceReportCommon):
+class TestServiceReportSeal(FsReportCommon):
     def test_signed_report_is_sealed_for_everyone(self):
         """SOP S2: nobody but the superuser changes or deletes a signed report."""
         report = self._signed()
@@ -487,7 +412,7 @@ class TestServiceReportSeal(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportDeadlines(ServiceReportCommon):
+class TestServiceReportDeadlines(FsReportCommon):
     def test_s8_entry_deadline_and_overdue_filter(self):
         """SOP S8: entered within 48 h of the visit; overdue found by search."""
         report = self._report(departure_at=ARRIVAL + timedelta(hours=2))
@@ -549,7 +474,7 @@ class TestServiceReportDeadlines(ServiceReportCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportDerivedFields(ServiceReportCommon):
+class TestServiceReportDerivedFields(FsReportCommon):
     """Review findings: derived fields are never typed in (SOP S1, S4, S6, S8)."""
 
     def test_derived_fields_refused_for_every_role(self):

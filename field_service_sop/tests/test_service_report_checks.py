@@ -7,37 +7,13 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .test_service_report import ARRIVAL, ServiceReportCommon
+from .common import ARRIVAL, FsReportCommon
 
 DEPARTURE = ARRIVAL + timedelta(hours=3)
 
 
-class ChecksCommon(ServiceReportCommon):
-    def _unsolved(self, result="partly"):
-        report = self._complete(self._report())
-        report.with_user(self.users["engineer"]).write(
-            {"result": result, "open_issues": "RAID controller firmware too old"}
-        )
-        return report
-
-    def _ticket(self, partner=None, **vals):
-        values = {
-            "name": "Install record",
-            "description": "<p>Installed array</p>",
-            "partner_id": (partner or self.customer).id,
-            "company_id": self.company.id,
-        }
-        values.update(vals)
-        return self.env["helpdesk.ticket"].create(values)
-
-    def _assessments(self, report):
-        return self.env["fs.engineer.assessment"].search(
-            [("report_id", "=", report.id)]
-        )
-
-
 @tagged("post_install", "-at_install")
-class TestUnresolved(ChecksCommon):
+class TestUnresolved(FsReportCommon):
     def test_s9_unsolved_refused_until_dispatcher_notified(self):
         """SOP S9: no signature of an unsolved report before the notification."""
         report = self._unsolved()
@@ -141,7 +117,7 @@ class TestUnresolved(ChecksCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMaintenanceRecord(ChecksCommon):
+class TestMaintenanceRecord(FsReportCommon):
     def test_s10_missing_record_flags_and_asks_engineer(self):
         """SOP S10: missing -> flag + activity; linked -> flag cleared, done."""
         report = self._signed()
@@ -198,7 +174,7 @@ class TestMaintenanceRecord(ChecksCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEngineerAssessment(ChecksCommon):
+class TestEngineerAssessment(FsReportCommon):
     def _cron(self, **kwargs):
         return self.env["fs.service.report"]._cron_fs_check_assessments(
             batch_size=kwargs.get("batch_size", 10000)
@@ -374,7 +350,7 @@ class TestEngineerAssessment(ChecksCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFoundOnSiteConfirmation(ChecksCommon):
+class TestFoundOnSiteConfirmation(FsReportCommon):
     """SOP S9: problems found on site go to the test lead, who confirms them."""
 
     @classmethod
@@ -524,7 +500,7 @@ class TestFoundOnSiteConfirmation(ChecksCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDispatcherNotifiedLate(ChecksCommon):
+class TestDispatcherNotifiedLate(FsReportCommon):
     """SOP S9: notify the dispatcher before leaving the site."""
 
     def _notify_at(self, when):

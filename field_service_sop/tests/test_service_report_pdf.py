@@ -14,8 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.fs_service_report_pdf import FsServiceReport
-from .common import drawn_signature
-from .test_service_report import ARRIVAL, ServiceReportCommon
+from .common import ARRIVAL, FsReportCommon, build_issued_order, drawn_signature
 
 CRON = "field_service_sop.ir_cron_fs_service_report_pdf"
 
@@ -26,7 +25,7 @@ def _png(color):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportPdfQueue(ServiceReportCommon):
+class TestServiceReportPdfQueue(FsReportCommon):
     """Signing queues the signed PDF; only the system writes the queue flag.
 
     No rendering here: wkhtmltopdf hangs inside a TransactionCase (STYLE.md).
@@ -165,7 +164,7 @@ class TestServiceReportPdf(HttpCase):
     """The signed 服务报告单 rendered by the cron (SOP S1-S7, S12).
 
     Real wkhtmltopdf rendering, so an HttpCase (STYLE.md, traps); it cannot
-    share ``ServiceReportCommon`` (a TransactionCase), hence its own fixture.
+    share ``FsReportCommon`` (a TransactionCase), hence its own fixture.
     """
 
     @classmethod
@@ -203,24 +202,18 @@ class TestServiceReportPdf(HttpCase):
         cls.fault = cls.env.ref("field_service_sop.fs_service_type_fault")
 
     def _signed_report(self):
-        order = (
-            self.env["fs.dispatch.order"]
-            .with_user(self.users["dispatcher"])
-            .create(
-                {
-                    "company_id": self.company.id,
-                    "partner_id": self.customer.id,
-                    "service_type_id": self.fault.id,
-                    "purpose": "Core switch reboots hourly",
-                    "content": "Replace the supervisor module",
-                    "attention_points": "Back up first",
-                    "engineer_ids": [(6, 0, self.lead.ids)],
-                    "lead_engineer_id": self.lead.id,
-                }
-            )
+        order = build_issued_order(
+            self.env,
+            self.users["dispatcher"],
+            self.users["manager"],
+            self.customer,
+            self.lead,
+            arrived_at=ARRIVAL,
+            company_id=self.company.id,
+            service_type_id=self.fault.id,
+            purpose="Core switch reboots hourly",
+            content="Replace the supervisor module",
         )
-        order.with_user(self.users["manager"]).action_issue()
-        order.arrived_at = ARRIVAL
         Report = self.env["fs.service.report"].with_user(self.users["engineer"])
         report = Report.create({"order_id": order.id})
         # SOP S6: consent before work on the customer's systems.

@@ -3,7 +3,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_service_report import SIGNATURE, ServiceReportCommon
+from .common import SIGNATURE, FsReportCommon
 
 XSS = "<script>alert(1)</script>"
 RATINGS = {
@@ -15,7 +15,7 @@ RATINGS = {
 
 
 @tagged("post_install", "-at_install")
-class TestServiceReportPortal(ServiceReportCommon, HttpCase):
+class TestServiceReportPortal(FsReportCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -15,14 +15,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_service_report import ARRIVAL, SIGNATURE
-from .test_service_report_checks import ChecksCommon
+from .common import ARRIVAL, SIGNATURE, FsReportCommon
 
 DEPARTURE = ARRIVAL + timedelta(hours=3)
 XSS = '<img src="x" onerror="alert(1)">'
 
 
-class ReviewCommon(ChecksCommon):
+class ReviewCommon(FsReportCommon):
     def _cron(self):
         return self.env["fs.service.report"]._cron_fs_check_assessments(
             batch_size=10000

@@ -13,7 +13,7 @@ import hmac
 import io
 import json
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import timedelta
 from unittest.mock import patch
 
 from PyPDF2 import PdfReader
@@ -22,11 +22,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, config, mute_logger
 
-from .common import FsSopCommon, drawn_signature
+from .common import (
+    ARRIVAL,
+    SIGNATURE,  # a drawn signature: the server refuses anything else (SOP S5)
+    FsSopCommon,
+    build_issued_order,
+)
 
-ARRIVAL = datetime(2026, 3, 2, 9, 0)
-# A drawn signature: the server refuses anything else (SOP S5).
-SIGNATURE = drawn_signature()
 PDF_REPORT = "field_service_sop.action_report_fs_service_report"
 SECRET = "unit-test-seal-key"
 
@@ -86,23 +88,19 @@ class SealCommon(FsSopCommon):
         """A report signed on the engineer's device (SOP S2, S12)."""
         users, lead = (self.users_b, self.lead_b) if b else (self.users, self.lead)
         company = self.company_b if b else self.company
-        order = (
-            self.env["fs.dispatch.order"]
-            .with_user(users["dispatcher"])
-            .create(
-                {
-                    "company_id": company.id,
-                    "partner_id": self.customer.id,
-                    "service_type_id": self.health.id,
-                    "purpose": "Disk alarm",
-                    "content": "Replace the failed disk",
-                    "engineer_ids": [(6, 0, lead.ids)],
-                    "lead_engineer_id": lead.id,
-                }
-            )
+        order = build_issued_order(
+            self.env,
+            users["dispatcher"],
+            users["manager"],
+            self.customer,
+            lead,
+            arrived_at=ARRIVAL,
+            company_id=company.id,
+            service_type_id=self.health.id,
+            purpose="Disk alarm",
+            content="Replace the failed disk",
+            attention_points=False,
         )
-        order.with_user(users["manager"]).action_issue()
-        order.arrived_at = ARRIVAL
         report = (
             self.env["fs.service.report"]
             .with_user(users["engineer"])

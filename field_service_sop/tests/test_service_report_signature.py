@@ -54,6 +54,11 @@ def _bad_signatures():
 
 @tagged("post_install", "-at_install")
 class TestDrawnSignature(FsReportCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact.email = "chen@eastbank.example.com"
+
     def _complete(self, report):
         report.with_user(self.users["engineer"]).write(
             {

@@ -8,7 +8,7 @@ from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 
-from .common import FsReportCommon
+from .common import FsReportCommon, build_issued_order
 
 
 @tagged("post_install", "-at_install")
@@ -22,19 +22,19 @@ class TestServiceReportSignTour(HttpCase):
             {"name": "Tour Signer", "parent_id": customer.id}
         )
         engineer = self.env["hr.employee"].create({"name": "Tour Sign Engineer"})
-        order = self.env["fs.dispatch.order"].create(
-            {
-                "partner_id": customer.id,
-                "service_type_id": self.env.ref(
-                    "field_service_sop.fs_service_type_health_check"
-                ).id,
-                "purpose": "Health check",
-                "content": "Check the servers",
-                "engineer_ids": [(6, 0, engineer.ids)],
-                "lead_engineer_id": engineer.id,
-            }
+        order = build_issued_order(
+            self.env,
+            None,
+            None,
+            customer,
+            engineer,
+            service_type_id=self.env.ref(
+                "field_service_sop.fs_service_type_health_check"
+            ).id,
+            purpose="Health check",
+            content="Check the servers",
+            attention_points=False,
         )
-        order.action_issue()
         report = self.env["fs.service.report"].create(
             {
                 "order_id": order.id,
@@ -58,6 +58,11 @@ class TestServiceReportSignTour(HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestServiceReportPortalSignTour(FsReportCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact.email = "chen@eastbank.example.com"
+
     browser_size = "390x844"
     touch_enabled = True
 

@@ -4,117 +4,14 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .test_service_report import ServiceReportCommon
-
-# Friday 2026-03-06; Monday 2026-03-09 is a public holiday in these tests.
-FRIDAY_16 = datetime(2026, 3, 6, 16, 0)
-MONDAY = datetime(2026, 3, 9, 10, 0)
-
-
-class SlaCommon(ServiceReportCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Self-contained: the default policies (data) do not run here.
-        cls.env["fs.sla.policy"].search([]).write({"active": False})
-        cls.env["fs.sla.timer"].search([]).write({"next_check_at": False})
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "SLA 9-17 UTC",
-                "tz": "UTC",
-                "hours_per_day": 8,
-                "company_id": cls.company.id,
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 17,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
-        Employee = cls.env["hr.employee"]
-        cls.supervisor = Employee.create(
-            {
-                "name": "Supervisor",
-                "user_id": cls.users["manager"].id,
-                "company_id": cls.company.id,
-            }
-        )
-        cls.dept_manager = Employee.create(
-            {
-                "name": "Engineering Manager",
-                "user_id": cls.users["rd_manager"].id,
-                "company_id": cls.company.id,
-            }
-        )
-        cls.department = cls.env["hr.department"].create(
-            {
-                "name": "Service",
-                "manager_id": cls.dept_manager.id,
-                "company_id": cls.company.id,
-            }
-        )
-        cls.lead.write(
-            {"parent_id": cls.supervisor.id, "department_id": cls.department.id}
-        )
-        cls.closed_stage = cls.env["helpdesk.ticket.stage"].search(
-            [("closed", "=", True)], limit=1
-        )
-        cls.Timer = cls.env["fs.sla.timer"]
-
-    def _policy(self, model="helpdesk.ticket", **vals):
-        values = {
-            "name": "Test SLA",
-            "rule_ref": "E1",
-            "model_id": self.env["ir.model"]._get_id(model),
-            "start_domain": "[]",
-            "stop_domain": '[("closed", "=", True)]',
-            "target_value": 60,
-            "target_unit": "minutes",
-            "warning_percent": 80,
-            "escalation_interval_minutes": 30,
-            "max_level": 3,
-        }
-        values.update(vals)
-        return self.env["fs.sla.policy"].create(values)
-
-    def _tickets(self, count=1, **vals):
-        values = {
-            "name": "Printer down",
-            "description": "Jammed",
-            "user_id": self.users["engineer"].id,
-            "partner_id": self.customer.id,
-            "company_id": self.company.id,
-        }
-        values.update(vals)
-        return self.env["helpdesk.ticket"].create([dict(values) for __ in range(count)])
-
-    def _timer(self, doc, policy):
-        return self.Timer.search(
-            [
-                ("res_model", "=", doc._name),
-                ("res_id", "=", doc.id),
-                ("policy_id", "=", policy.id),
-            ]
-        )
-
-    def _sweep(self):
-        return self.Timer._cron_fs_sla_sweep()
+from .common import FRIDAY_16, FsSlaCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSlaDeadlines(SlaCommon):
+class TestSlaDeadlines(FsSlaCommon):
     def test_e1_working_days_weekend_and_public_holiday(self):
         """SOP E1: 2 working hours from Friday 16:00 skip the weekend and the
         Monday public holiday: due Tuesday 10:00; warned at 80 %."""
@@ -245,7 +142,7 @@ class TestSlaDeadlines(SlaCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaSweep(SlaCommon):
+class TestSlaSweep(FsSlaCommon):
     def test_e3_e4_warning_breach_escalation_levels(self):
         """SOP E3: warned at 80 %, breached at the deadline, both notify the
         responsible and the supervisor; SOP E4: one level per interval."""
@@ -352,7 +249,7 @@ class TestSlaSweep(SlaCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaMixinAndRights(SlaCommon):
+class TestSlaMixinAndRights(FsSlaCommon):
     def test_mixin_ticket_order_report_state_changes(self):
         """The documents start and stop their clocks through their normal
         moves: ticket closed (E1), order issued -> accepted (D10), report

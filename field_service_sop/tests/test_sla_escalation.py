@@ -1,127 +1,17 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .test_dispatch_order import DispatchCommon
-
-NOW = datetime(2026, 3, 2, 10, 0, 0)  # a Monday
-
-
-class EscalationCommon(DispatchCommon):
-    """An HR chain engineer → supervisor → department manager → director.
-
-    Lead Eng (engineer) reports to Sam Supervisor, in the Service department
-    managed by Mia Manager (the manager role); the company's Service Director
-    is the director role. A second chain: Second Eng reports to Otto Other
-    Supervisor. SOP E3, E4.
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Employee = cls.env["hr.employee"]
-        company = cls.company
-
-        def user(login):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups="base.group_user",
-                company_id=company.id,
-                company_ids=[company.id],
-            )
-
-        cls.supervisor = user("fs_esc_supervisor")
-        cls.other_supervisor = user("fs_esc_other_supervisor")
-        cls.manager = cls.users["manager"]
-        cls.director = cls.users["director"]
-        cls.engineer = cls.users["engineer"]
-        cls.manager_emp = Employee.create(
-            {"name": "Mia Manager", "user_id": cls.manager.id, "company_id": company.id}
-        )
-        cls.department = cls.env["hr.department"].create(
-            {
-                "name": "Service",
-                "company_id": company.id,
-                "manager_id": cls.manager_emp.id,
-            }
-        )
-        cls.supervisor_emp = Employee.create(
-            {
-                "name": "Sam Supervisor",
-                "user_id": cls.supervisor.id,
-                "company_id": company.id,
-                "parent_id": cls.manager_emp.id,
-                "department_id": cls.department.id,
-            }
-        )
-        cls.lead.write(
-            {"parent_id": cls.supervisor_emp.id, "department_id": cls.department.id}
-        )
-        cls.other_supervisor_emp = Employee.create(
-            {
-                "name": "Otto Other Supervisor",
-                "user_id": cls.other_supervisor.id,
-                "company_id": company.id,
-            }
-        )
-        cls.second.parent_id = cls.other_supervisor_emp
-        model = cls.env["ir.model"]._get("fs.dispatch.order")
-        cls.policy = (
-            cls.env["fs.sla.policy"]
-            .sudo()
-            .create(
-                {
-                    "name": "Test on-site SLA",
-                    "rule_ref": "E1",
-                    "company_id": company.id,
-                    "model_id": model.id,
-                    # Never started by the engine: the tests build the clocks.
-                    "start_domain": "[('id', '=', 0)]",
-                    "target_type": "fixed",
-                    "target_value": 2,
-                    "target_unit": "hours",
-                    "warning_percent": 80,
-                    "escalation_interval_minutes": 60,
-                    "max_level": 3,
-                }
-            )
-        )
-        cls.order = cls._order(cls)
-
-    def _timer(self, order=None, employee=None, **vals):
-        employee = employee if employee is not None else self.lead
-        values = {
-            "policy_id": self.policy.id,
-            "res_model": "fs.dispatch.order",
-            "res_id": (order or self.order).id,
-            "company_id": self.company.id,
-            "user_id": employee.user_id.id,
-            "employee_id": employee.id,
-            "start_at": NOW - timedelta(hours=3),
-            "deadline": NOW - timedelta(hours=1),
-            "warning_at": NOW - timedelta(hours=1, minutes=24),
-            "warned_at": NOW - timedelta(hours=1, minutes=24),
-            "breached_at": NOW - timedelta(hours=1),
-            "state": "breached",
-            "level": 1,
-            "next_check_at": NOW,
-        }
-        values.update(vals)
-        # As the SLA engine does: only the system creates clocks.
-        return self.env["fs.sla.timer"].sudo().create(values)
-
-    def _escalate(self, timer, level=1):
-        return self.env["fs.escalation"].sudo()._fs_create_escalations([(timer, level)])
+from .common import NOW, FsEscalationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestEscalationChain(EscalationCommon):
+class TestEscalationChain(FsEscalationCommon):
     def test_e4_each_level_assignee(self):
         """SOP E4: engineer → supervisor → department manager → director."""
         timer = self._timer()
@@ -236,7 +126,7 @@ class TestEscalationChain(EscalationCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEscalationDecisions(EscalationCommon):
+class TestEscalationDecisions(FsEscalationCommon):
     def _events(self, timer, event):
         return timer.event_ids.filtered(lambda ev: ev.event == event)
 
@@ -407,7 +297,7 @@ class TestEscalationDecisions(EscalationCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEscalationWizard(EscalationCommon):
+class TestEscalationWizard(FsEscalationCommon):
     def _wizard(self, escalation, user, decision):
         return Form(
             self.env["fs.escalation.decide"]
@@ -506,7 +396,7 @@ class TestEscalationWizard(EscalationCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEscalationBatch(EscalationCommon):
+class TestEscalationBatch(FsEscalationCommon):
     def _count_queries(self, size):
         timers = self.env["fs.sla.timer"]
         for _index in range(size):

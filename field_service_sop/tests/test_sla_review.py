@@ -15,8 +15,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .test_sla_engine import MONDAY, SlaCommon
-from .test_sla_escalation import NOW, EscalationCommon
+from .common import MONDAY, NOW, FsEscalationCommon, FsSlaCommon
 
 
 def _refused(test, call):
@@ -30,7 +29,7 @@ def _refused(test, call):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaReviewEngine(SlaCommon):
+class TestSlaReviewEngine(FsSlaCommon):
     # ------------------------------------------------------------------
     # Holes
     # ------------------------------------------------------------------
@@ -210,7 +209,7 @@ class TestSlaReviewEngine(SlaCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaReviewEscalation(EscalationCommon):
+class TestSlaReviewEscalation(FsEscalationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -10,7 +10,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools.safe_eval import safe_eval
 
-from .test_dispatch_order import DispatchCommon
+from .common import FsDispatchCommon
 
 DOMAIN_FIELDS = (
     "applies_domain",
@@ -41,7 +41,7 @@ def _ref(env, xmlid):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaViews(DispatchCommon):
+class TestSlaViews(FsDispatchCommon):
     """SLA screens: policy form, timer actions, smart buttons, default data."""
 
     @classmethod
