@@ -27,3 +27,5 @@ from . import test_sla_views
 from . import test_sla_review
 from . import test_service_report_signature
 from . import test_bad_input
+from . import test_holes
+from . import test_service_report_seal
