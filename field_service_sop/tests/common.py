@@ -71,6 +71,30 @@ MONDAY = datetime(2026, 3, 9, 10, 0)
 NOW = datetime(2026, 3, 2, 10, 0, 0)  # a Monday: the escalation tests' clock
 
 
+def build_test_sla_policy(env, company, name="Test SLA", model="fs.dispatch.order"):
+    """A fixed 2 h SLA policy (E1) on ``model`` that the engine never starts
+    by itself: the tests build the clocks they need."""
+    return (
+        env["fs.sla.policy"]
+        .sudo()
+        .create(
+            {
+                "name": name,
+                "rule_ref": "E1",
+                "company_id": company.id,
+                "model_id": env["ir.model"]._get(model).id,
+                "start_domain": "[('id', '=', 0)]",
+                "target_type": "fixed",
+                "target_value": 2,
+                "target_unit": "hours",
+                "warning_percent": 80,
+                "escalation_interval_minutes": 60,
+                "max_level": 3,
+            }
+        )
+    )
+
+
 def build_issued_order(
     env, dispatcher, manager, partner, lead, engineers=None, arrived_at=None, **vals
 ):
@@ -747,27 +771,7 @@ class FsEscalationCommon(FsDispatchCommon):
             }
         )
         cls.second.parent_id = cls.other_supervisor_emp
-        model = cls.env["ir.model"]._get("fs.dispatch.order")
-        cls.policy = (
-            cls.env["fs.sla.policy"]
-            .sudo()
-            .create(
-                {
-                    "name": "Test on-site SLA",
-                    "rule_ref": "E1",
-                    "company_id": company.id,
-                    "model_id": model.id,
-                    # Never started by the engine: the tests build the clocks.
-                    "start_domain": "[('id', '=', 0)]",
-                    "target_type": "fixed",
-                    "target_value": 2,
-                    "target_unit": "hours",
-                    "warning_percent": 80,
-                    "escalation_interval_minutes": 60,
-                    "max_level": 3,
-                }
-            )
-        )
+        cls.policy = build_test_sla_policy(cls.env, company, name="Test on-site SLA")
         cls.order = cls._order(cls)
 
     def _timer(self, order=None, employee=None, **vals):

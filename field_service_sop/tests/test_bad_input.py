@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import FsReportCommon
+from .common import FsReportCommon, build_test_sla_policy
 
 NOW = datetime(2026, 3, 2, 10, 0, 0)
 
@@ -111,26 +111,7 @@ class TestBadInput(FsReportCommon):
     # Escalation: extending with a non-date (SOP E4)
     # ------------------------------------------------------------------
     def _escalation(self):
-        model = self.env["ir.model"]._get("fs.dispatch.order")
-        policy = (
-            self.env["fs.sla.policy"]
-            .sudo()
-            .create(
-                {
-                    "name": "Test SLA",
-                    "rule_ref": "E1",
-                    "company_id": self.company.id,
-                    "model_id": model.id,
-                    "start_domain": "[('id', '=', 0)]",
-                    "target_type": "fixed",
-                    "target_value": 2,
-                    "target_unit": "hours",
-                    "warning_percent": 80,
-                    "escalation_interval_minutes": 60,
-                    "max_level": 3,
-                }
-            )
-        )
+        policy = build_test_sla_policy(self.env, self.company)
         timer = (
             self.env["fs.sla.timer"]
             .sudo()
