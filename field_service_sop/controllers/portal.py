@@ -9,7 +9,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.fs_service_report_lock import RATING_5, RATING_10
+from ..models.fs_service_report import RATING_5, RATING_10
 from ..models.fs_signature_image import check_drawn_signature
 
 # Rating fields and the marks each accepts (SOP S7, S12).

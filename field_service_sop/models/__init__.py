@@ -5,11 +5,11 @@ from . import res_partner
 from . import hr_department
 from . import fs_service_type
 from . import fs_state_mixin
+from . import fs_system_record_mixin
 from . import fs_sla_mixin
 from . import fs_checklist_item
 from . import fs_dispatch_delegation
 from . import fs_dispatch_order
-from . import fs_dispatch_order_flow
 from . import fs_dispatch_order_visit
 from . import fs_dispatch_order_verbal
 from . import fs_dispatch_approval
@@ -17,10 +17,8 @@ from . import fs_dispatch_order_approval
 from . import fs_emergency_plan
 from . import fs_emergency_plan_flow
 from . import fs_dispatch_order_emergency
-from . import fs_service_report_lock
-from . import fs_service_report_sign
 from . import fs_service_report
-from . import fs_service_report_flow
+from . import fs_service_report_sign
 from . import fs_service_report_part
 from . import fs_service_report_portal
 from . import fs_service_report_pdf
@@ -41,7 +39,6 @@ from . import product_product
 from . import product_category
 from . import fs_expense_suspension
 from . import hr_expense
-from . import fs_expense_gate_triggers
 from . import hr_expense_sheet
 from . import account_move
 from . import account_payment
@@ -57,4 +54,3 @@ from . import fs_sla_timer_sweep
 from . import fs_escalation
 from . import fs_escalation_decision
 from . import fs_escalation_notify
-from . import fs_sla_apply

@@ -3,10 +3,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-# Fields only the approval flow sets (as superuser, after its own checks):
-# whoever writes them could issue in someone else's name.
-APPROVAL_FIELDS = {"requested_by_id", "requested_at", "approval_ids"}
-
 
 class FsDispatchOrder(models.Model):
     """Approval before borrowing R&D or test staff (SOP D6).
@@ -22,7 +18,11 @@ class FsDispatchOrder(models.Model):
 
     Rights: the requester is whoever may issue (D2); while the order waits,
     its engineers and company are locked (reset to draft to change them);
-    approvers decide on the approval lines, never on the order.
+    approvers decide on the approval lines, never on the order. The request
+    fields are stamps (``APPROVAL_STAMP_FIELDS``, fs_dispatch_order.py):
+    whoever wrote them could issue in someone else's name. The state
+    ``to_approve``, its checks and hooks are named in the order's home
+    (fs_dispatch_order.py); they are defined here.
     """
 
     _inherit = "fs.dispatch.order"
@@ -30,10 +30,6 @@ class FsDispatchOrder(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    state = fields.Selection(
-        selection_add=[("to_approve", "Awaiting Approval"), ("issued",)],
-        ondelete={"to_approve": "set default"},
-    )
     requested_by_id = fields.Many2one(
         "res.users",
         string="Issue Requested By",
@@ -69,38 +65,6 @@ class FsDispatchOrder(models.Model):
                 order.approval_needed and not order._fs_approvals_missing()
             )
 
-    def _fs_protected_fields(self):
-        return super()._fs_protected_fields() | APPROVAL_FIELDS
-
-    # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        if not self.env.su:
-            if APPROVAL_FIELDS & set(vals):
-                raise AccessError(
-                    self.env._(
-                        "Approvals of a dispatch order are requested with its "
-                        "Issue button and decided by the approvers (SOP D6)."
-                    )
-                )
-            waiting = self.filtered(lambda o: o.state == "to_approve")
-            if waiting and {"engineer_ids", "company_id"} & set(vals):
-                raise UserError(
-                    self.env._(
-                        "%(order)s awaits approval for its engineers: reset it "
-                        "to draft to change them, then issue it again (SOP D6).",
-                        order=waiting[0].name,
-                    )
-                )
-        leaving = self.browse()
-        if vals.get("state") in ("draft", "cancelled"):
-            leaving = self.filtered(lambda o: o.state == "to_approve")
-        res = super().write(vals)
-        if leaving:
-            leaving._fs_withdraw_approvals()
-        return res
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -117,18 +81,11 @@ class FsDispatchOrder(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Business: guards
+    # Business: checks of the moves (``_fs_state_checks``)
     # ------------------------------------------------------------------
-    def _fs_transitions(self):
-        transitions = super()._fs_transitions()
-        transitions["draft"].add("to_approve")
-        transitions["to_approve"] = {"issued", "draft", "cancelled"}
-        return transitions
-
-    def _check_can_to_approve(self):
-        """Request the approvals: only someone who may issue asks (SOP D2, D6)."""
-        departments = self._fs_approval_departments()
-        if not departments:
+    def _fs_check_approval_needed(self):
+        """A request needs staff whose department approves (SOP D6)."""
+        if not self._fs_approval_departments():
             raise UserError(
                 self.env._(
                     "%(order)s sends nobody whose department needs an approval: "
@@ -136,9 +93,10 @@ class FsDispatchOrder(models.Model):
                     order=self.name,
                 )
             )
-        self._fs_check_issue_content()
-        allowed, _delegation = self._can_issue(self.env.user)
-        if not allowed:
+
+    def _fs_check_can_request_approval(self):
+        """Only someone who may issue asks for the approvals (SOP D2, D6)."""
+        if not self._can_issue(self.env.user)[0]:
             raise AccessError(
                 self.env._(
                     "%(user)s may not issue dispatch orders, so may not request "
@@ -148,9 +106,8 @@ class FsDispatchOrder(models.Model):
                     user=self.env.user.name,
                 )
             )
-        self._fs_request_approvals(departments)
 
-    def _check_can_issued(self):
+    def _fs_check_approvals(self):
         """No issue while a department's approval is missing (SOP D6)."""
         departments = self._fs_approval_departments()
         if departments and self.state != "to_approve":
@@ -171,7 +128,6 @@ class FsDispatchOrder(models.Model):
                     departments=", ".join(missing.mapped("display_name")),
                 )
             )
-        return super()._check_can_issued()
 
     # ------------------------------------------------------------------
     # Business: approvals
@@ -193,11 +149,17 @@ class FsDispatchOrder(models.Model):
         approved = self.approval_ids.filtered(lambda a: a.state == "approved")
         return self._fs_approval_departments() - approved.department_id
 
-    def _fs_request_approvals(self, departments):
+    def _fs_request_approvals(self, previous):
+        """Entering ``to_approve``: request the approvals (SOP D6)."""
+        for order in self:
+            order._fs_request_approval_lines(order._fs_approval_departments())
+
+    def _fs_request_approval_lines(self, departments):
         """Start a fresh request: one pending line per department (SOP D6).
 
-        Runs as superuser after ``_check_can_to_approve`` checked that the
-        current user may issue (D2); the lines are read-only to everyone else.
+        Runs as superuser after ``_fs_check_can_request_approval`` checked
+        that the current user may issue (D2); the lines are read-only to
+        everyone else.
         """
         self.ensure_one()
         now = fields.Datetime.now()
@@ -243,9 +205,11 @@ class FsDispatchOrder(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _fs_withdraw_approvals(self):
-        """The request ended without an issue: undecided lines are withdrawn."""
-        pending = self.sudo().approval_ids.filtered(lambda a: a.state == "pending")
+    def _fs_withdraw_approvals(self, previous):
+        """Entering draft or cancelled from ``to_approve``: the request ended
+        without an issue, its undecided lines are withdrawn (SOP D6)."""
+        ended = self.filtered(lambda o: previous[o.id] == "to_approve")
+        pending = ended.sudo().approval_ids.filtered(lambda a: a.state == "pending")
         pending.write({"state": "withdrawn"})
         pending._fs_close_activities()
 

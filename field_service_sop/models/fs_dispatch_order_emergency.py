@@ -21,7 +21,9 @@ class FsDispatchOrder(models.Model):
     emergency team leaves as soon as it can, not to arrive at an agreed slot.
 
     Rights: dispatchers mark orders as emergencies while they are drafts;
-    engineers on the order may enter the ETA; everything else as on any order.
+    engineers on the order may enter the ETA; everything else as on any order
+    (the rules and rights are in the order's home, fs_dispatch_order.py,
+    which names the check and the departure hook defined here).
     """
 
     _inherit = "fs.dispatch.order"
@@ -91,44 +93,6 @@ class FsDispatchOrder(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    def _fs_protected_fields(self):
-        return super()._fs_protected_fields() | {"emergency_informed_at"}
-
-    def write(self, vals):
-        if "emergency_informed_at" in vals and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "The time the customer was informed is recorded by the "
-                    "departure of an emergency order (SOP D16), not entered."
-                )
-            )
-        if (
-            "is_emergency" in vals
-            and not self.env.su
-            and self.filtered(
-                lambda o: o.state != "draft"
-                and o.is_emergency != bool(vals["is_emergency"])
-            )
-        ):
-            raise UserError(
-                self.env._(
-                    "Only a draft order can be marked as, or cleared from, an "
-                    "emergency (SOP D16): reset the order to draft first."
-                )
-            )
-        departing = self.browse()
-        if vals.get("state") == "departed":
-            departing = self.filtered(
-                lambda o: o.is_emergency and o.state != "departed"
-            )
-        res = super().write(vals)
-        # The departure passed every guard of the base write, as this user.
-        departing._fs_inform_emergency_departure()
-        return res
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_open_emergency_plan(self):
@@ -148,10 +112,7 @@ class FsDispatchOrder(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_engineer_fields(self):
-        return super()._fs_engineer_fields() | {"emergency_eta"}
-
-    def _check_can_issued(self):
+    def _fs_check_emergency_plan(self):
         """No emergency order without a director-approved plan (SOP D16)."""
         if self.is_emergency:
             plan = self.emergency_plan_id
@@ -177,7 +138,6 @@ class FsDispatchOrder(models.Model):
                         staff=", ".join(plan.staff_ids.mapped("name")),
                     )
                 )
-        return super()._check_can_issued()
 
     def _fs_emergency_eta(self):
         """When the team is expected on site; override to plug a route planner."""
@@ -188,20 +148,25 @@ class FsDispatchOrder(models.Model):
         minutes = self.emergency_plan_id.travel_minutes or self._fs_travel_minutes()
         return departed + timedelta(minutes=minutes)
 
-    def _fs_inform_emergency_departure(self):
-        """Tell the customer the team left and its ETA (SOP D16).
+    def _fs_inform_emergency_departure(self, previous):
+        """Entering ``departed``: tell the customer of an emergency order that
+        the team left and its ETA (SOP D16).
 
-        The e-mail is queued (never sent inside the departure's transaction)
-        and the chatter records who was told what; a customer without e-mail
+        The departure passed every guard of the write, as this user. The
+        e-mail is queued (never sent inside the departure's transaction) and
+        the chatter records who was told what; a customer without e-mail
         address is left to the lead engineer's phone call, and the chatter says
         so.
         """
+        departing = self.filtered("is_emergency")
+        if not departing:
+            return
         template = self.env.ref(
             "field_service_sop.fs_dispatch_order_mail_template_emergency_departure",
             raise_if_not_found=False,
         )
         now = fields.Datetime.now()
-        for order in self:
+        for order in departing:
             eta = order._fs_emergency_eta()
             # Stamps of a move this user was just allowed to make.
             order.sudo().write(

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .fs_service_report_lock import LOCKED_STATES
+from .fs_service_report import LOCKED_STATES
 
 # What the signed report prints from its order (report/fs_service_report_report.xml).
 SIGNED_SITE_FIELDS = {"site_address", "site_phone", "site_contact_id"}
@@ -31,14 +31,14 @@ class FsDispatchOrder(models.Model):
         help="SOP D9: the customer's service reports from other visits.",
     )
 
-    def write(self, vals):
-        if SIGNED_SITE_FIELDS & set(vals) and not self.env.su:
-            self._fs_check_site_signed()
-        return super().write(vals)
-
-    def _fs_check_site_signed(self):
+    def _fs_check_site_signed(self, vals):
         """SOP S2: the customer signed the site printed on the report; it is
-        not rewritten through the order (a manager reopens the report)."""
+        not rewritten through the order (a manager reopens the report).
+
+        A rule on the values of the order's write (fs_dispatch_order.py).
+        """
+        if not SIGNED_SITE_FIELDS & set(vals):
+            return
         # Read as superuser: a guard must see the reports whatever the rules.
         signed = self.sudo().service_report_ids.filtered(
             lambda r: r.state in LOCKED_STATES

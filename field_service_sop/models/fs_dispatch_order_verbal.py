@@ -6,14 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-# Fields only the confirmation method sets.
-VERBAL_SYSTEM_FIELDS = {
-    "written_deadline",
-    "written_confirmed_at",
-    "written_confirmed_by_id",
-    "verbal_escalated_at",
-}
-
 
 class FsDispatchOrder(models.Model):
     """Verbal urgent orders filed in writing afterwards (SOP D5).
@@ -23,6 +15,11 @@ class FsDispatchOrder(models.Model):
     (purpose and content, SOP D3) follows within the company's deadline
     (Settings, 24 h). Until then the order stays flagged; once overdue, a
     scheduled action gives the dispatcher's manager an activity, once.
+
+    The deadline and confirmation fields are stamps (``VERBAL_STAMP_FIELDS``,
+    fs_dispatch_order.py), set by the Issue Verbally and Confirm in Writing
+    buttons; the verbal flag changes only on drafts (the order's rules on
+    values, fs_dispatch_order.py).
     """
 
     _inherit = "fs.dispatch.order"
@@ -91,28 +88,6 @@ class FsDispatchOrder(models.Model):
         return ["!", "&", *domain]
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        if not self.env.su:
-            system = VERBAL_SYSTEM_FIELDS & set(vals)
-            if system:
-                raise UserError(
-                    self.env._(
-                        "The written-order deadline and confirmation are set by "
-                        "the Issue Verbally and Confirm in Writing buttons (SOP D5)."
-                    )
-                )
-            if "is_verbal" in vals and self.filtered(lambda o: o.state != "draft"):
-                raise UserError(
-                    self.env._(
-                        "Whether an order is verbal is decided when it is issued "
-                        "(SOP D5); it cannot change afterwards."
-                    )
-                )
-        return super().write(vals)
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_issue_verbal(self):
@@ -173,17 +148,15 @@ class FsDispatchOrder(models.Model):
             ]
         return requirements
 
-    def _fs_after_issue(self, delegation):
-        res = super()._fs_after_issue(delegation)
-        if self.is_verbal:
-            hours = self.company_id.fs_verbal_confirm_hours
-            self.sudo().write(  # set by the issuing move itself (D5)
-                {"written_deadline": fields.Datetime.now() + timedelta(hours=hours)}
+    def _fs_start_written_deadline(self, previous):
+        """Entering ``issued``: a verbal order's written order is due within
+        the company's deadline (SOP D5)."""
+        now = fields.Datetime.now()
+        for order in self.filtered("is_verbal"):
+            hours = order.company_id.fs_verbal_confirm_hours
+            order.sudo().write(  # set by the issuing move itself (D5)
+                {"written_deadline": now + timedelta(hours=hours)}
             )
-        return res
-
-    def _fs_protected_fields(self):
-        return super()._fs_protected_fields() | VERBAL_SYSTEM_FIELDS
 
     def _fs_verbal_escalation_user(self):
         """Who is told about an overdue written order: the dispatcher's manager."""

@@ -25,7 +25,9 @@ class FsDispatchOrder(models.Model):
     the travel time to the site minus the company's early-arrival margin.
 
     Rights: engineers on the order tick its checklist lines (see
-    ``fs.dispatch.checklist.line``); the rest follows the order's rights.
+    ``fs.dispatch.checklist.line``); the rest follows the order's rights. The
+    order's home (fs_dispatch_order.py) names the departure check and the
+    issue hook defined here.
     """
 
     _inherit = "fs.dispatch.order"
@@ -187,45 +189,37 @@ class FsDispatchOrder(models.Model):
         self.ensure_one()
         return bool(self.issued_at) and self.state != "draft"
 
-    def _fs_engineer_fields(self):
-        return super()._fs_engineer_fields() | {"checklist_line_ids"}
-
-    def _fs_after_issue(self, delegation):
-        """Give the order its departure checklist (SOP D12).
+    def _fs_add_departure_checklist(self, previous):
+        """Entering ``issued``: give the order its departure checklist (D12).
 
         Each active item of the company, or shared, not yet on the order is
         added; lines already there (e.g. added by the dispatcher) are kept but
         unticked: every issue is a new trip, checked again.
         """
-        res = super()._fs_after_issue(delegation)
-        # The issuer's right was checked by ``_check_can_issued`` (SOP D2), and
-        # an approver may issue in the requester's name without editing
+        # The issuer's right was checked by ``_fs_check_can_issue`` (SOP D2),
+        # and an approver may issue in the requester's name without editing
         # checklists: the checklist is the issue's own side effect.
-        order = self.sudo()
-        order.checklist_line_ids.filtered("done").write({"done": False})
-        items = order.env["fs.checklist.item"].search(
-            [("company_id", "in", [False, order.company_id.id])]
-        )
-        present = order.checklist_line_ids.item_id
-        order.env["fs.dispatch.checklist.line"].create(
-            [
-                {
-                    "order_id": order.id,
-                    "item_id": item.id,
-                    "sequence": item.sequence,
-                    "name": item.name,
-                    "description": item.description,
-                }
-                for item in items - present
-            ]
-        )
-        return res
+        for order in self.sudo():
+            order.checklist_line_ids.filtered("done").write({"done": False})
+            items = order.env["fs.checklist.item"].search(
+                [("company_id", "in", [False, order.company_id.id])]
+            )
+            present = order.checklist_line_ids.item_id
+            order.env["fs.dispatch.checklist.line"].create(
+                [
+                    {
+                        "order_id": order.id,
+                        "item_id": item.id,
+                        "sequence": item.sequence,
+                        "name": item.name,
+                        "description": item.description,
+                    }
+                    for item in items - present
+                ]
+            )
 
-    def _check_can_departed(self):
+    def _fs_check_checklist_done(self):
         """Nobody leaves before the departure checklist is complete (SOP D12)."""
-        # The core order has no departure check; another feature may add one.
-        parent = getattr(super(), "_check_can_departed", None)
-        res = parent() if parent else None
         missing = self.checklist_line_ids.filtered(lambda line: not line.done)
         if missing:
             raise UserError(
@@ -236,7 +230,6 @@ class FsDispatchOrder(models.Model):
                     items=", ".join(missing.mapped("name")),
                 )
             )
-        return res
 
     # ------------------------------------------------------------------
     # Business: customer history (SOP D9)

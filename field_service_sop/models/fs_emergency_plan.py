@@ -1,7 +1,38 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .fs_state_mixin import AllBut, Only
+
+# ----------------------------------------------------------------------
+# States and field groups of the emergency plan (SOP D16)
+# ----------------------------------------------------------------------
+# Moves, all made by the plan's buttons (fs_emergency_plan_flow.py) after
+# their own checks of who presses them: submit, approve, reject, reopen.
+TRANSITIONS = {
+    "draft": frozenset({"submitted"}),
+    "submitted": frozenset({"approved", "rejected", "draft"}),
+    "approved": frozenset({"draft"}),
+    "rejected": frozenset({"draft"}),
+}
+# Stamps of the buttons: a raw write of them, from a form or RPC, would
+# approve a plan without the Service Director.
+STAMP_FIELDS = frozenset(
+    {
+        "submitted_at",
+        "submitted_by_id",
+        "approved_at",
+        "approved_by_id",
+        "rejected_at",
+        "rejected_by_id",
+    }
+)
+# What the Service Director may write on a submitted plan: the reason for
+# rejecting it, entered before pressing Reject.
+DIRECTOR_REVIEW_FIELDS = frozenset({"rejection_reason"})
+# The content, while the plan is a draft; the state moves by the buttons only.
+DRAFT_CONTENT = AllBut({"state"})
 
 
 class FsEmergencyPlan(models.Model):
@@ -17,17 +48,52 @@ class FsEmergencyPlan(models.Model):
     it means reopening it, which voids the approval (tracked) and is only
     possible while the order is not issued.
 
-    Rights: engineers read the plans of their orders (or on which they are
-    staff); dispatchers and managers write, submit and reopen plans; only Service
-    Directors approve or reject them (a director may approve a plan they wrote:
-    the SOP asks for the director's signature, not for a second person).
+    This file is the plan's home: its states, transitions, field groups,
+    rights and its only ``write()``. Every change goes through the guarded
+    write of ``fs.state.mixin`` after the access rights (derived fields,
+    stamps, rights per role and state, the plan stays on its order, the move
+    and its named checks); the buttons and their checks of who presses them
+    are in fs_emergency_plan_flow.py.
+
+    Rights (``_fs_write_rights``; the state and the stamps move only by the
+    buttons, which write as superuser after their own checks):
+
+    ==========  ============================================================
+    Role        May write
+    ==========  ============================================================
+    engineer    nothing: reads the plans of their orders (or on which they
+                are staff)
+    planner     a draft plan's content; submits and reopens it
+    (dispatcher,
+    manager)
+    director    as planner; on a submitted plan, the rejection reason;
+                approves or rejects it (a director may approve a plan they
+                wrote: the SOP asks for the director's signature, not for a
+                second person)
+    ==========  ============================================================
+
+    A plan is created as a draft without stamps (the mixin's create) and
+    belongs to its order; submitted, approved and rejected plans are frozen
+    (reopen them with Reset to Draft).
     """
 
     _name = "fs.emergency.plan"
     _description = "Emergency Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["fs.state.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # State machine (fs.state.mixin)
+    _fs_transitions = TRANSITIONS
+    _fs_state_checks = {
+        "submitted": ("_fs_check_complete",),
+        "draft": ("_fs_check_can_reopen",),
+    }
+    _fs_stamp_fields = STAMP_FIELDS
+    _fs_write_rights = {
+        "planner": {"draft": DRAFT_CONTENT},
+        "director": {"draft": DRAFT_CONTENT, "submitted": Only(DIRECTOR_REVIEW_FIELDS)},
+    }
 
     # ------------------------------------------------------------------
     # Fields
@@ -209,3 +275,89 @@ class FsEmergencyPlan(models.Model):
                         order=plan.order_id.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.su:
+            # Access rights first: the SOP rules below name the plan's state.
+            self.check_access("write")
+        # The mixin's write guards the change (see fs_state_mixin.py).
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if self.filtered(lambda p: p.state in ("submitted", "approved")):
+            raise UserError(
+                self.env._(
+                    "A submitted or approved emergency plan is kept as the record "
+                    "of the Service Director's decision (SOP D16): reopen it "
+                    "instead of deleting it."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Business: who writes what (fs.state.mixin hooks)
+    # ------------------------------------------------------------------
+    def _fs_user_roles(self):
+        self.ensure_one()
+        user = self.env.user
+        roles = []
+        if user.has_group("field_service_sop.group_fs_dispatcher"):
+            roles.append("planner")
+        if user.has_group("field_service_sop.group_fs_director"):
+            roles.append("director")
+        return roles
+
+    def _fs_rights_message(self, roles, refused):
+        if "state" in refused:
+            return self._fs_stamps_message({"state"})
+        if "order_id" in refused:
+            return self._fs_order_message()
+        if self.state == "submitted" and refused <= DIRECTOR_REVIEW_FIELDS:
+            return self._fs_director_message(self.env._("review"))
+        if not roles:
+            return self.env._(
+                "Only dispatchers and managers write emergency plans (SOP D16)."
+            )
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return self.env._(
+            "%(plan)s is %(state)s and cannot be changed: reopen it with "
+            "Reset to Draft (an approval is then void and must be given "
+            "again, SOP D16).",
+            plan=self.display_name,
+            state=states[self.state],
+        )
+
+    def _fs_stamps_message(self, stamps):
+        return self.env._(
+            "Submit, approve, reject or reopen an emergency plan with its "
+            "buttons (SOP D16); %(fields)s cannot be written directly.",
+            fields=self._fs_field_labels(stamps),
+        )
+
+    def _fs_create_stamps_message(self):
+        return self.env._(
+            "An emergency plan starts as a draft; submit it for the Service "
+            "Director's approval with its Submit button (SOP D16)."
+        )
+
+    def _fs_order_message(self):
+        return self.env._(
+            "An emergency plan belongs to its order: write a new plan for the "
+            "other order."
+        )
+
+    def _fs_director_message(self, verb):
+        return self.env._(
+            "Only a Service Director may %(verb)s an emergency plan (SOP D16); "
+            "%(user)s is not one.",
+            verb=verb,
+            user=self.env.user.name,
+        )
+
+    def _fs_check_write_values(self, vals):
+        """A plan stays on its order (SOP D16), whatever its state."""
+        if "order_id" in vals and any(p.order_id.id != vals["order_id"] for p in self):
+            raise UserError(self._fs_order_message())

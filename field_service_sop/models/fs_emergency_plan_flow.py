@@ -1,71 +1,19 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
-
-# Fields that only the workflow methods write (SOP D16): a raw write of them,
-# from a form or RPC, would approve a plan without the Service Director.
-WORKFLOW_FIELDS = {
-    "state",
-    "submitted_at",
-    "submitted_by_id",
-    "approved_at",
-    "approved_by_id",
-    "rejected_at",
-    "rejected_by_id",
-}
-# What the Service Director may write on a submitted plan: the reason for
-# rejecting it, entered before pressing Reject.
-DIRECTOR_REVIEW_FIELDS = {"rejection_reason"}
 
 
 class FsEmergencyPlan(models.Model):
     """Workflow of the emergency plan: submit, approve, reject, reopen (D16).
 
-    Workflow fields are written only by these methods; ``create`` and
-    ``write`` refuse them, and freeze a plan's content once it leaves draft
-    (see the rights in the model's docstring, fs_emergency_plan.py).
+    The buttons check who presses them, then write the state and its stamps
+    as superuser; the plan's home (fs_emergency_plan.py) names the checks of
+    the moves defined here (``_fs_check_complete``, ``_fs_check_can_reopen``)
+    and refuses the state and the stamps to every other write.
     """
 
     _inherit = "fs.emergency.plan"
-
-    # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                # What will be stored, context defaults included.
-                stored = self._fs_with_context_defaults(vals)
-                if stored.get("state", "draft") != "draft" or any(
-                    stored.get(f) for f in WORKFLOW_FIELDS - {"state"}
-                ):
-                    raise UserError(
-                        self.env._(
-                            "An emergency plan starts as a draft; submit it for the "
-                            "Service Director's approval with its Submit button "
-                            "(SOP D16)."
-                        )
-                    )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")  # access rights first, then the SOP rules
-            self._check_write_allowed(vals)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if self.filtered(lambda p: p.state in ("submitted", "approved")):
-            raise UserError(
-                self.env._(
-                    "A submitted or approved emergency plan is kept as the record "
-                    "of the Service Director's decision (SOP D16): reopen it "
-                    "instead of deleting it."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -81,8 +29,8 @@ class FsEmergencyPlan(models.Model):
                         plan=plan.display_name,
                     )
                 )
-            plan._check_complete()
-        # Workflow fields are not writable by users: the checks above stand in.
+        # Stamps are not writable by users: the checks above stand in; the
+        # move checks the plan is complete (``_fs_check_complete``).
         self.sudo().write(
             {
                 "state": "submitted",
@@ -157,20 +105,8 @@ class FsEmergencyPlan(models.Model):
         for plan in self:
             if plan.state == "draft":
                 continue
-            if plan.state == "approved" and plan.order_id.state not in (
-                "draft",
-                "cancelled",
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(plan)s was approved and %(order)s is already issued: "
-                        "its plan cannot be reopened. Cancel the order and reset "
-                        "it to draft first.",
-                        plan=plan.display_name,
-                        order=plan.order_id.name,
-                    )
-                )
             voided = plan.state == "approved"
+            # The move checks the order is not issued (``_fs_check_can_reopen``).
             plan.sudo().write(
                 {
                     "state": "draft",
@@ -193,50 +129,9 @@ class FsEmergencyPlan(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _check_write_allowed(self, vals):
-        """Workflow fields move by buttons; content only while draft (D16)."""
-        workflow = WORKFLOW_FIELDS & set(vals)
-        if workflow:
-            raise UserError(
-                self.env._(
-                    "Submit, approve, reject or reopen an emergency plan with its "
-                    "buttons (SOP D16); %(fields)s cannot be written directly.",
-                    fields=", ".join(
-                        sorted(
-                            self._fields[f].get_description(self.env)["string"]
-                            for f in workflow
-                        )
-                    ),
-                )
-            )
-        if "order_id" in vals and any(p.order_id.id != vals["order_id"] for p in self):
-            raise UserError(
-                self.env._(
-                    "An emergency plan belongs to its order: write a new plan for "
-                    "the other order."
-                )
-            )
-        # Chatter bookkeeping (attachments, activities) is not plan content.
-        content = {f for f in vals if not f.startswith(("message_", "activity_"))}
-        if not content:
-            return
-        for plan in self.filtered(lambda p: p.state != "draft"):
-            if plan.state == "submitted" and content <= DIRECTOR_REVIEW_FIELDS:
-                plan._check_director(self.env._("review"))
-                continue
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(plan)s is %(state)s and cannot be changed: reopen it with "
-                    "Reset to Draft (an approval is then void and must be given "
-                    "again, SOP D16).",
-                    plan=plan.display_name,
-                    state=states[plan.state],
-                )
-            )
-
-    def _check_complete(self):
-        """Everything the SOP lists is in the plan before the director sees it."""
+    def _fs_check_complete(self):
+        """Everything the SOP lists is in the plan before the director sees it
+        (check of the move to ``submitted``)."""
         self.ensure_one()
         missing = [
             label
@@ -264,6 +159,23 @@ class FsEmergencyPlan(models.Model):
                 )
             )
 
+    def _fs_check_can_reopen(self):
+        """An approved plan of an issued order stays (check of the move back
+        to draft): the order went with it (SOP D16)."""
+        if self.state == "approved" and self.order_id.state not in (
+            "draft",
+            "cancelled",
+        ):
+            raise UserError(
+                self.env._(
+                    "%(plan)s was approved and %(order)s is already issued: "
+                    "its plan cannot be reopened. Cancel the order and reset "
+                    "it to draft first.",
+                    plan=self.display_name,
+                    order=self.order_id.name,
+                )
+            )
+
     def _check_planner(self):
         """Dispatchers and managers write and reopen plans (SOP D16)."""
         if not (
@@ -283,14 +195,7 @@ class FsEmergencyPlan(models.Model):
             self.env.su
             or self.env.user.has_group("field_service_sop.group_fs_director")
         ):
-            raise AccessError(
-                self.env._(
-                    "Only a Service Director may %(verb)s an emergency plan (SOP "
-                    "D16); %(user)s is not one.",
-                    verb=verb,
-                    user=self.env.user.name,
-                )
-            )
+            raise AccessError(self._fs_director_message(verb))
         self.check_access("write")
 
     def _check_state(self, expected, target_label):

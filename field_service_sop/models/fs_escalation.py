@@ -7,7 +7,6 @@ batches and telling the assignees in ``fs_escalation_notify.py``.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 DIRECTOR_GROUP = "field_service_sop.group_fs_director"
 ACTIVITY_TYPE = "field_service_sop.mail_activity_fs_sla_escalation"
@@ -42,7 +41,9 @@ class FsEscalation(models.Model):
 
     _name = "fs.escalation"
     _description = "SLA Escalation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["fs.system.record.mixin", "mail.thread", "mail.activity.mixin"]
+    # Users follow and discuss an escalation; its decisions change it.
+    _fs_system_mail_free = True
     _order = "create_date desc, id desc"
 
     # ------------------------------------------------------------------
@@ -169,40 +170,23 @@ class FsEscalation(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Escalations are raised by the SLA clock (SOP E4), or by the "
-                    "person at the level below choosing to escalate; they cannot "
-                    "be created by hand."
-                )
+    def _fs_system_message(self, operation):
+        if operation == "create":
+            return self.env._(
+                "Escalations are raised by the SLA clock (SOP E4), or by the "
+                "person at the level below choosing to escalate; they cannot "
+                "be created by hand."
             )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su and any(
-            not key.startswith(("message_", "activity_")) for key in vals
-        ):
-            raise AccessError(
-                self.env._(
-                    "An escalation changes only through its decisions: "
-                    "acknowledge, reassign, extend or escalate (SOP E4). Use the "
-                    "Decide button."
-                )
+        if operation == "unlink":
+            return self.env._(
+                "An escalation is the record of who was told and what they "
+                "decided (SOP E4): nobody may delete it."
             )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "An escalation is the record of who was told and what they "
-                    "decided (SOP E4): nobody may delete it."
-                )
-            )
+        return self.env._(
+            "An escalation changes only through its decisions: "
+            "acknowledge, reassign, extend or escalate (SOP E4). Use the "
+            "Decide button."
+        )
 
     # ------------------------------------------------------------------
     # Business: the chain of deciders (SOP E4)

@@ -4,26 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-# Written only by the actions below (evidence), never directly.
-ASSESSMENT_STAMP_FIELDS = {
-    "signature_forged",
-    "forged_reason",
-    "forged_at",
-    "forged_by_id",
-    "assessment_checked_at",
-    "assessment_grace_from",
-    # Relations written by their own actions, never through the report.
-    "assessment_ids",
-}
-
 
 class FsServiceReport(models.Model):
     """The engineer assessment fed by service reports (SOP S4).
 
     ``_cron_fs_check_assessments`` records missing signatures and ratings past
     the company's grace period; an Engineering Manager marks a forged
-    signature (``action_mark_forged``). The flags are stamps: only these
-    actions write them.
+    signature (``action_mark_forged``). The flags are stamps
+    (``ASSESSMENT_STAMP_FIELDS``): only these actions write them.
     """
 
     _inherit = "fs.service.report"
@@ -109,9 +97,6 @@ class FsServiceReport(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_stamp_fields(self):
-        return super()._fs_stamp_fields() | ASSESSMENT_STAMP_FIELDS
-
     def _fs_reopen_values(self):
         """SOP S4, S5: the void signature's forged flag goes with it (the
         assessment stays); the report is looked at again, its grace period

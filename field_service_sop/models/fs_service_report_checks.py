@@ -5,14 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime, plaintext2html
 
 UNSOLVED = ("partly", "not_solved")
-# Written only by the actions below (evidence), never directly.
-CHECK_STAMP_FIELDS = {
-    "notified_dispatcher_at",
-    "notified_dispatcher_by_id",
-    "notified_dispatcher_note",
-    # Relations written by their own actions, never through the report.
-    "found_ticket_ids",
-}
 
 
 class FsServiceReport(models.Model):
@@ -28,7 +20,8 @@ class FsServiceReport(models.Model):
     dispatcher; the test lead confirms them (see helpdesk_ticket.py).
     The maintenance record check (S10) is in fs_service_report_record.py,
     the engineer assessment (S4) in fs_service_report_assessment.py. All
-    flags are stamps: only these actions write them.
+    flags are stamps (``CHECK_STAMP_FIELDS`` in fs_service_report.py): only
+    these actions write them.
     """
 
     _inherit = "fs.service.report"
@@ -223,15 +216,6 @@ class FsServiceReport(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_stamp_fields(self):
-        return super()._fs_stamp_fields() | CHECK_STAMP_FIELDS
-
-    def _fs_engineer_fields(self):
-        fields_ = super()._fs_engineer_fields()
-        if self.state in ("draft", "to_sign"):
-            fields_ |= {"dispatcher_notice"}
-        return fields_
-
     def _fs_check_order_member(self, what):
         """The order's engineers or a dispatcher (who may write the report)."""
         self.ensure_one()
@@ -260,15 +244,3 @@ class FsServiceReport(models.Model):
                     report=self.name,
                 )
             )
-
-    def _check_can_to_sign(self):
-        self._fs_check_dispatcher_notified()
-        return super()._check_can_to_sign()
-
-    def _check_can_signed(self):
-        self._fs_check_dispatcher_notified()
-        return super()._check_can_signed()
-
-    def _check_can_phone_confirmed(self):
-        self._fs_check_dispatcher_notified()
-        return super()._check_can_phone_confirmed()

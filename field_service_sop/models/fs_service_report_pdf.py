@@ -8,12 +8,10 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from .fs_service_report_lock import LOCKED_STATES
+from .fs_service_report import LOCKED_STATES
 
 _logger = logging.getLogger(__name__)
 
-# Written by the system only (the seal and the scheduled action).
-PDF_STAMP_FIELDS = {"pdf_pending", "pdf_attachment_id", "pdf_sent_at"}
 PDF_BATCH_SIZE = 10
 PDF_REPORT = "field_service_sop.action_report_fs_service_report"
 PDF_TEMPLATE = "field_service_sop.fs_service_report_mail_template_signed"
@@ -124,32 +122,20 @@ class FsServiceReport(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_stamp_fields(self):
-        return super()._fs_stamp_fields() | PDF_STAMP_FIELDS
-
-    def write(self, vals):
-        # SOP S12: a report leaving the signed states (reopened) no longer
-        # matches the PDF the customer received.
-        leaving = self.browse()
-        if "state" in vals and vals["state"] not in LOCKED_STATES:
-            leaving = self.filtered(
-                lambda report: report.state in LOCKED_STATES
-                and (report.pdf_pending or report.pdf_attachment_id)
-            )
-        res = super().write(vals)
-        if leaving:
-            leaving._fs_void_pdf()
-        return res
-
-    def _fs_void_pdf(self):
-        """Unqueue and unlink the signed PDF of reports that were reopened.
+    def _fs_void_pdf(self, previous):
+        """SOP S12: a report leaving the signed states (reopened) no longer
+        matches the PDF the customer received: unqueue and unlink it.
 
         The attachment is kept: it is what the customer received, and the
         chatter message that carried it keeps it. Its description says it is
-        void; the next signature renders and sends a new one. Called after
-        ``write`` checked the caller may change the state.
+        void; the next signature renders and sends a new one. Entered-state
+        hook: the guarded write checked the caller may change the state.
         """
-        for report in self.sudo():
+        reopened = self.filtered(
+            lambda report: previous[report.id] in LOCKED_STATES
+            and (report.pdf_pending or report.pdf_attachment_id)
+        )
+        for report in reopened.sudo():
             attachment = report.pdf_attachment_id
             if attachment:
                 attachment.description = self.env._(
@@ -161,12 +147,6 @@ class FsServiceReport(models.Model):
             report.write(
                 {"pdf_pending": False, "pdf_attachment_id": False, "pdf_sent_at": False}
             )
-
-    def _fs_seal(self):
-        """Sealing also queues the signed PDF for the customer."""
-        res = super()._fs_seal()
-        self.sudo()._fs_queue_pdf()
-        return res
 
     def _fs_queue_pdf(self):
         """Mark for the scheduled action and wake it (call as superuser)."""

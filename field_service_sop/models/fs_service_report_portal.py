@@ -6,17 +6,13 @@ import json
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .fs_service_report_lock import ACCEPTANCE_FIELDS, PHONE_FIELDS, STAMP_FIELDS
+from .fs_service_report import (
+    ACCEPTANCE_FIELDS,
+    PHONE_FIELDS,
+    PORTAL_STAMP_FIELDS,
+    STAMP_FIELDS,
+)
 
-# Evidence of a portal signature and of the link sent (SOP S2, S12).
-PORTAL_STAMP_FIELDS = {
-    "portal_sent_at",
-    "portal_sent_by_id",
-    "portal_sent_fingerprint",
-    "portal_signer_name",
-    "portal_sign_ip",
-    "portal_sign_user_agent",
-}
 # Sealed with the signature: who typed what, from where.
 PORTAL_EVIDENCE_FIELDS = [
     "portal_signer_name",
@@ -151,15 +147,17 @@ class FsServiceReportPortal(models.Model):
             )
         return True
 
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("state") == "draft":
-            # SOP S12: a draft is never shown to the customer; a link sent
-            # before the reset (or before a reopen) no longer opens the report
-            # and nothing can be signed through it. The guards of the state
-            # change ran in super(); the token is the portal's own stamp.
-            self.sudo().write({"access_token": False, "portal_sent_fingerprint": False})
-        return res
+    def _fs_void_portal_link(self, previous):
+        """SOP S12: a draft is never shown to the customer; a link sent before
+        the reset (or before a reopen) no longer opens the report and nothing
+        can be signed through it. Entered-state hook: the guards of the move
+        ran; the token is the portal's own stamp."""
+        self.sudo().write({"access_token": False, "portal_sent_fingerprint": False})
+
+    def _fs_drop_portal_token(self, previous):
+        """A cancelled report is no longer shown through the link it was sent
+        with (entered-state hook)."""
+        self.sudo().write({"access_token": False})
 
     def _fs_reopen_values(self):
         """A reopened report voids the link sent and the portal evidence."""
@@ -169,24 +167,9 @@ class FsServiceReportPortal(models.Model):
             | {"access_token": False}
         )
 
-    def action_cancel(self):
-        res = super().action_cancel()
-        # A cancelled report is no longer shown through the link it was sent with.
-        self.sudo().access_token = False
-        return res
-
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_stamp_fields(self):
-        return super()._fs_stamp_fields() | PORTAL_STAMP_FIELDS
-
-    def _fs_engineer_fields(self):
-        fields_ = super()._fs_engineer_fields()
-        if self.state in ("draft", "to_sign"):
-            fields_ = fields_ | {"portal_partner_id"}
-        return fields_
-
     def _fs_fingerprint_fields(self):
         return super()._fs_fingerprint_fields() + PORTAL_EVIDENCE_FIELDS
 
@@ -243,13 +226,13 @@ class FsServiceReportPortal(models.Model):
         report = self.with_context(fs_portal_sign_evidence=evidence)
         return report.action_customer_sign(values)
 
-    def _check_can_signed(self):
-        res = super()._check_can_signed()
+    def _fs_stamp_signed_on_portal(self, previous):
+        """Entered-state hook of "signed", after the device stamps and before
+        the seal: the channel "portal" and its evidence (SOP S2, S12)."""
         evidence = self.env.context.get("fs_portal_sign_evidence")
         # Only the portal controller (superuser after its token check) sets
         # the evidence: an RPC caller cannot fake the "portal" channel.
         if evidence is not None and self.env.su:
-            # Before the seal (written in the same write): channel and evidence.
             self.sudo().write(
                 {
                     "sign_channel": "portal",
@@ -258,4 +241,3 @@ class FsServiceReportPortal(models.Model):
                     "portal_sign_user_agent": evidence.get("user_agent"),
                 }
             )
-        return res

@@ -3,14 +3,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# Written only by the actions below (evidence), never directly.
-RECORD_STAMP_FIELDS = {
-    "record_missing",
-    "record_checked_at",
-    "record_checked_by_id",
-    "record_activity_id",
-}
-
 
 class FsServiceReport(models.Model):
     """The maintenance record of a service report (SOP S10).
@@ -18,8 +10,9 @@ class FsServiceReport(models.Model):
     A Project Assistant (dispatcher) checks that the install / maintenance
     ticket is linked (``action_check_record``); if not, the lead engineer gets
     an activity and the report is flagged ``record_missing`` (read by the
-    reimbursement gate) until the ticket is linked. The flags are stamps: only
-    these actions write them.
+    reimbursement gate) until the ticket is linked; linking or unlinking it
+    afterwards sets the flag again (``write`` in fs_service_report.py). The
+    flags are stamps (``RECORD_STAMP_FIELDS``): only these actions write them.
     """
 
     _inherit = "fs.service.report"
@@ -88,19 +81,6 @@ class FsServiceReport(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        res = super().write(vals)
-        if "maintenance_ticket_id" in vals:
-            # SOP S10: linking the record clears the flag; unlinking it after
-            # a check raises it again.
-            checked = self.filtered("record_checked_at")
-            checked.filtered("maintenance_ticket_id")._fs_record_found()
-            (checked - checked.filtered("maintenance_ticket_id"))._fs_record_lost()
-        return res
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_check_record(self):
@@ -126,21 +106,6 @@ class FsServiceReport(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
-    def _fs_stamp_fields(self):
-        return super()._fs_stamp_fields() | RECORD_STAMP_FIELDS
-
-    def _fs_engineer_fields(self):
-        fields_ = super()._fs_engineer_fields()
-        if self.state != "cancelled":
-            # SOP S10: linked while draft or awaiting signature, and after
-            # signing.
-            fields_ |= {"maintenance_ticket_id"}
-        return fields_
-
-    def _fs_lock_free_fields(self):
-        """SOP S10: the maintenance record may be linked after signing."""
-        return super()._fs_lock_free_fields() | {"maintenance_ticket_id"}
-
     def _fs_record_lost(self):
         """SOP S10: flag the report and ask the lead engineer for the record."""
         for report in self:

@@ -5,7 +5,6 @@ import hmac
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import config, split_every
 
 # Server option (odoo.conf / command line) keying the seals: never stored in
@@ -59,6 +58,7 @@ class FsServiceReportSeal(models.Model):
     """
 
     _name = "fs.service.report.seal"
+    _inherit = ["fs.system.record.mixin"]
     _description = "Service Report Seal"
     _order = "company_id, sequence"
 
@@ -95,27 +95,11 @@ class FsServiceReportSeal(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._fs_check_superuser()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._fs_check_superuser()
-        return super().write(vals)
-
-    def unlink(self):
-        self._fs_check_superuser()
-        return super().unlink()
-
-    def _fs_check_superuser(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Seals of signed service reports are written by the "
-                    "application only and are never changed or deleted."
-                )
-            )
+    def _fs_system_message(self, operation):
+        return self.env._(
+            "Seals of signed service reports are written by the "
+            "application only and are never changed or deleted."
+        )
 
     # ------------------------------------------------------------------
     # Business: append

@@ -1,7 +1,6 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -18,6 +17,7 @@ class FsServiceReportSealHead(models.Model):
     """
 
     _name = "fs.service.report.seal.head"
+    _inherit = ["fs.system.record.mixin"]
     _description = "Service Report Seal Chain Head"
     _rec_name = "company_id"
 
@@ -34,24 +34,8 @@ class FsServiceReportSealHead(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._fs_check_superuser()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._fs_check_superuser()
-        return super().write(vals)
-
-    def unlink(self):
-        self._fs_check_superuser()
-        return super().unlink()
-
-    def _fs_check_superuser(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("The seal chain's head is moved by the application only.")
-            )
+    def _fs_system_message(self, operation):
+        return self.env._("The seal chain's head is moved by the application only.")
 
     # ------------------------------------------------------------------
     # Business

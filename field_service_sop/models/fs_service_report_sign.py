@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .fs_service_report_lock import (
+from .fs_service_report import (
     ACCEPTANCE_FIELDS,
     CONSENT_FIELDS,
     RATING_5,
@@ -11,7 +11,7 @@ from .fs_service_report_lock import (
 )
 
 
-class FsServiceReportSign(models.AbstractModel):
+class FsServiceReport(models.Model):
     """Consent, acceptance and phone confirmation of a service report.
 
     SOP S5, S6: before work that touches customer systems, a contact of the
@@ -25,10 +25,13 @@ class FsServiceReportSign(models.AbstractModel):
     they called, when, what was confirmed, with the ratings given by phone);
     the report then goes to the separate state ``phone_confirmed``, so the
     reimbursement and assessment rules can tell it from a real signature.
-    Signing seals the report (see ``fs_service_report_lock.py``).
+    Signing seals the report (``_fs_seal`` in fs_service_report.py). The
+    checks of the moves (``_fs_check_can_sign``, ``_fs_check_can_phone_confirm``)
+    only check; the stamps are written on entering the state
+    (``_fs_stamp_signed_on_device``, ``_fs_stamp_phone_confirmed``).
     """
 
-    _inherit = "fs.service.report.lock"
+    _inherit = "fs.service.report"
 
     # ------------------------------------------------------------------
     # Fields
@@ -99,7 +102,7 @@ class FsServiceReportSign(models.AbstractModel):
     def action_consent_sign(self):
         """The customer's consent before work (SOP S5, S6, S13)."""
         for report in self:
-            report._check_write_rights(dict.fromkeys(CONSENT_FIELDS))
+            report._fs_check_may_write(dict.fromkeys(CONSENT_FIELDS))
             if report.state != "draft":
                 raise UserError(
                     self.env._(
@@ -228,7 +231,8 @@ class FsServiceReportSign(models.AbstractModel):
                 )
             )
 
-    def _check_can_signed(self):
+    def _fs_check_can_sign(self):
+        """SOP S2, S5, S12: content, consent, ratings and a customer's signature."""
         self._fs_check_content_complete()
         self._fs_check_consent_given()
         self._fs_check_ratings()
@@ -250,15 +254,9 @@ class FsServiceReportSign(models.AbstractModel):
                     report=self.name,
                 )
             )
-        self.sudo().write(
-            {
-                "signed_at": fields.Datetime.now(),
-                "sign_channel": "device",
-                "sign_recorded_by_id": self.env.uid,
-            }
-        )
 
-    def _check_can_phone_confirmed(self):
+    def _fs_check_can_phone_confirm(self):
+        """SOP S3: a Project Assistant, not of the visit, records the call."""
         self._fs_require_dispatcher(self.env._("confirm a signature by phone (SOP S3)"))
         if self.env.user in self.order_id.engineer_ids.user_id:
             # SOP S3: the project assistant confirms with the customer, not
@@ -283,6 +281,24 @@ class FsServiceReportSign(models.AbstractModel):
                 )
             )
         self._fs_check_signer(self.phone_contact_id)
+
+    # ------------------------------------------------------------------
+    # Business: stamps on entering the signed states
+    # ------------------------------------------------------------------
+    def _fs_stamp_signed_on_device(self, previous):
+        """Who recorded the signature, and when (SOP S2, S12); the portal
+        stamps its own channel after this (fs_service_report_portal.py)."""
+        # Stamps of a move the user was just allowed to make, before the seal.
+        self.sudo().write(
+            {
+                "signed_at": fields.Datetime.now(),
+                "sign_channel": "device",
+                "sign_recorded_by_id": self.env.uid,
+            }
+        )
+
+    def _fs_stamp_phone_confirmed(self, previous):
+        """Who confirmed by phone (SOP S3), before the seal."""
         self.sudo().write(
             {"sign_channel": "phone", "phone_recorded_by_id": self.env.uid}
         )

@@ -1,6 +1,7 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import hashlib
 import io
 import json
 import logging
@@ -10,7 +11,6 @@ import qrcode
 
 from odoo import fields, models
 
-from .fs_service_report_lock import _canonical, _sha256
 from .fs_service_report_seal import canonical_json, seal_digest, seal_secret
 
 _logger = logging.getLogger(__name__)
@@ -53,6 +53,32 @@ PEOPLE = {
     "phone_recorded_by": "phone_recorded_by_id",
 }
 SEAL_ROUTE = "/fs/seal/"
+
+
+def _canonical(record, name):
+    """JSON-safe, stable value of ``record[name]`` for the fingerprint."""
+    field = record._fields[name]
+    value = record[name]
+    if field.type == "many2one":
+        return value.id or None
+    if field.type in ("many2many", "one2many"):
+        return sorted(value.ids)
+    if field.type == "datetime":
+        return value.isoformat() if value else None
+    if field.type == "float":
+        return round(value or 0.0, 6)
+    if value is False and field.type != "boolean":
+        return None
+    return value
+
+
+def _sha256(value):
+    """sha256 of a binary field's value (a signature), None when empty."""
+    if not value:
+        return None
+    return hashlib.sha256(
+        value if isinstance(value, bytes) else value.encode()
+    ).hexdigest()
 
 
 class FsServiceReport(models.Model):
@@ -248,3 +274,26 @@ class FsServiceReport(models.Model):
         stream = io.BytesIO()
         code.make_image(fill_color="black", back_color="white").save(stream)
         return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+    def _fs_fingerprint_payload(self):
+        """The report's own content, canonical: sealed in the snapshot (see
+        ``fs_service_report_snapshot.py``) and hashed for the portal link."""
+        self.ensure_one()
+        return {
+            "model": self._name,
+            "id": self.id,
+            "fields": {
+                name: _canonical(self, name) for name in self._fs_fingerprint_fields()
+            },
+            "signatures": {
+                name: _sha256(self[name]) for name in ("signature", "consent_signature")
+            },
+            "parts": [
+                {"id": line.id}
+                | {
+                    name: _canonical(line, name)
+                    for name in line._fs_fingerprint_fields()
+                }
+                for line in self.part_ids.sorted("id")
+            ],
+        }

@@ -54,7 +54,7 @@ class FsSlaTimer(models.Model):
 
     _name = "fs.sla.timer"
     _description = "SLA Timer"
-    _inherit = ["mail.thread"]
+    _inherit = ["fs.system.record.mixin", "mail.thread"]
     _order = "deadline, id"
 
     # ------------------------------------------------------------------
@@ -147,27 +147,11 @@ class FsSlaTimer(models.Model):
     # ------------------------------------------------------------------
     # CRUD: only the system writes timers
     # ------------------------------------------------------------------
-    def _fs_check_system(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "SLA timers are kept by the system: change the document, "
-                    "the policy or decide on the escalation instead."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._fs_check_system()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._fs_check_system()
-        return super().write(vals)
-
-    def unlink(self):
-        self._fs_check_system()
-        return super().unlink()
+    def _fs_system_message(self, operation):
+        return self.env._(
+            "SLA timers are kept by the system: change the document, "
+            "the policy or decide on the escalation instead."
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -207,7 +191,8 @@ class FsSlaTimer(models.Model):
         """
         if not rows:
             return
-        self._fs_check_system()
+        if not self.env.su:
+            raise AccessError(self._fs_system_message("write"))
         fnames = list(fnames)
         timers = self.browse([row[0] for row in rows])
         # Pending ORM writes to these columns first, or they would win.

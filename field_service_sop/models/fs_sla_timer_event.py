@@ -3,7 +3,6 @@
 """Append-only event log of the SLA timers (SOP E3-E5)."""
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -73,6 +72,7 @@ class FsSlaTimerEvent(models.Model):
     through ``fs.sla.timer._fs_log``, never changed or deleted."""
 
     _name = "fs.sla.timer.event"
+    _inherit = ["fs.system.record.mixin"]
     _description = "SLA Timer Event"
     _order = "at, id"
 
@@ -104,23 +104,7 @@ class FsSlaTimerEvent(models.Model):
     # field: a stored related would cost one UPDATE per event).
     company_id = fields.Many2one("res.company", index=True, readonly=True)
 
-    def _fs_refuse(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The SLA event log is append-only and written by the system only."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._fs_refuse()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._fs_refuse()
-        return super().write(vals)
-
-    def unlink(self):
-        self._fs_refuse()
-        return super().unlink()
+    def _fs_system_message(self, operation):
+        return self.env._(
+            "The SLA event log is append-only and written by the system only."
+        )

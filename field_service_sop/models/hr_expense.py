@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from .fs_expense_gate_policy import fs_may_set_gate_policy
 from .fs_expense_suspension import REASONS
-from .fs_service_report_lock import LOCKED_STATES
+from .fs_service_report import LOCKED_STATES
 
 # Expense fields whose change can suspend or release the expense (SOP R1).
 GATE_FIELDS = {"product_id", "employee_id", "fs_dispatch_order_id", "sheet_id"}

@@ -70,7 +70,7 @@ class FsDispatchTransfer(models.TransientModel):
                     "Choose the engineers who take over %(order)s.", order=order.name
                 )
             )
-        if "transferred" not in order._fs_transitions().get(order.state, ()):
+        if "transferred" not in order._fs_transitions.get(order.state, ()):
             raise UserError(
                 self.env._(
                     "%(order)s cannot be transferred in its state.", order=order.name
