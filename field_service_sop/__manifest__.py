@@ -18,6 +18,7 @@
         "hr",
         "hr_expense",
         "helpdesk_mgmt",
+        "web_timeline",
     ],
     "data": [
         "security/groups.xml",
@@ -70,6 +71,7 @@
         "web.assets_backend": [
             "field_service_sop/static/src/signature/drawn_name_and_signature.*",
             "field_service_sop/static/src/signature/drawn_signature_field.esm.js",
+            "field_service_sop/static/src/timeline/timeline_locale.esm.js",
         ],
         "web.assets_frontend": [
             "field_service_sop/static/src/signature/drawn_name_and_signature.*",

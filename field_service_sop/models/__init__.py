@@ -12,6 +12,7 @@ from . import fs_dispatch_delegation
 from . import fs_dispatch_order
 from . import fs_dispatch_order_visit
 from . import fs_dispatch_order_verbal
+from . import fs_dispatch_order_plan
 from . import fs_dispatch_approval
 from . import fs_dispatch_order_approval
 from . import fs_emergency_plan

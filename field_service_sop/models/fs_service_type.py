@@ -1,6 +1,7 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class FsServiceType(models.Model):
@@ -38,6 +39,13 @@ class FsServiceType(models.Model):
     )
     description = fields.Text(translate=True)
     color = fields.Integer()
+    planned_hours = fields.Float(
+        string="Usual Duration",
+        default=2.0,
+        help="How long a visit of this type usually takes on site: the expected "
+        "duration a new dispatch order starts from, which sets its end on the "
+        "planning views.",
+    )
 
     _sql_constraints = [
         (
@@ -47,3 +55,17 @@ class FsServiceType(models.Model):
             "choose another code.",
         ),
     ]
+
+    @api.constrains("planned_hours")
+    def _check_planned_hours(self):
+        for service_type in self:
+            if service_type.planned_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(type)s: the usual duration cannot be negative (got "
+                        "%(hours)s h). Enter the hours a visit of this type "
+                        "usually takes on site.",
+                        type=service_type.name,
+                        hours=service_type.planned_hours,
+                    )
+                )

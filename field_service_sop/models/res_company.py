@@ -52,6 +52,21 @@ class ResCompany(models.Model):
         help="SOP D15: a question solved by phone gets a call-back this many "
         "hours later.",
     )
+    fs_map_provider = fields.Selection(
+        [
+            ("auto", "Automatic"),
+            ("osm", "OpenStreetMap"),
+            ("amap", "Amap (高德地图)"),
+            ("baidu", "Baidu Maps (百度地图)"),
+        ],
+        string="Map Service",
+        default="auto",
+        required=True,
+        help="Where the map link of a dispatch order's site opens (SOP D12). "
+        "OpenStreetMap works worldwide but is slow from mainland China and "
+        "knows few Chinese street addresses; Amap and Baidu know them and open "
+        "their app on a phone. None needs an API key.",
+    )
     # ------------------------------------------------------------------
     # Fields: service reports (SOP S)
     # ------------------------------------------------------------------

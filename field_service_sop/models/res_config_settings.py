@@ -23,6 +23,9 @@ class ResConfigSettings(models.TransientModel):
     fs_callback_hours = fields.Integer(
         related="company_id.fs_callback_hours", readonly=False
     )
+    fs_map_provider = fields.Selection(
+        related="company_id.fs_map_provider", readonly=False
+    )
     fs_signature_grace_hours = fields.Integer(
         related="company_id.fs_signature_grace_hours", readonly=False
     )
