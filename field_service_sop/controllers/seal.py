@@ -38,11 +38,14 @@ class FsServiceReportSealPage(http.Controller):
         )
         if not seal:
             return request.not_found()
+        # Issue 12.3: dated in the customer's time zone, which is printed.
+        tz = seal.report_id._fs_customer_tz() if seal.report_id else "UTC"
         response = request.render(
             "field_service_sop.fs_service_report_seal_page",
             {
                 "report_number": seal.name,
-                "sealed_at": format_datetime(request.env, seal.sealed_at, tz="UTC"),
+                "sealed_at": format_datetime(request.env, seal.sealed_at, tz=tz),
+                "tz": tz,
                 "status": seal._fs_public_status(),
             },
         )

@@ -177,11 +177,11 @@ class FsDispatchOrder(models.Model):
                 }
             )
             recipient = order.site_contact_id or order.partner_id
-            eta_text = format_datetime(
-                self.env,
-                eta,
-                tz=recipient.tz or self.env.user.tz,
-                dt_format="short",
+            # Issue 12.3: the time the customer was given, in its zone.
+            tz = order._fs_customer_tz()
+            eta_text = "%s (%s)" % (
+                format_datetime(self.env, eta, tz=tz, dt_format="short"),
+                tz,
             )
             if template and recipient.email:
                 template.send_mail(order.id)

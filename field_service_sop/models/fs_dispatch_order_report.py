@@ -92,3 +92,9 @@ class FsDispatchOrder(models.Model):
             "res_id": report.id,
             "views": [(False, "form")],
         }
+
+    def _fs_customer_tz(self):
+        """Time zone of the order's customer documents: the printed dispatch
+        order and the e-mails to the customer (issue 12.3)."""
+        self.ensure_one()
+        return self.partner_id._fs_customer_tz(self.company_id)

@@ -62,6 +62,11 @@ class FsExpenseSuspension(models.Model):
         readonly=True,
     )
     age_days = fields.Integer(string="Age (Days)", compute="_compute_age_days")
+    todo = fields.Char(
+        string="What To Do",
+        compute="_compute_todo",
+        help="What is missing and who does what to release the expense (SOP R1, R2).",
+    )
 
     _sql_constraints = [
         (
@@ -76,3 +81,67 @@ class FsExpenseSuspension(models.Model):
         now = fields.Datetime.now()
         for row in self:
             row.age_days = (now - row.date_suspended).days if row.date_suspended else 0
+
+    @api.depends(
+        "reason",
+        "expense_id.fs_dispatch_order_id",
+        "expense_id.fs_service_report_id",
+        "expense_id.employee_id",
+    )
+    @api.depends_context("lang")
+    def _compute_todo(self):
+        for row in self:
+            row.todo = row._fs_todo()
+
+    def _fs_todo(self):
+        """The reason, and what to do about it, naming the order and report
+        (SOP R1, R2; issue 12.6: "缺少维护记录" alone does not say what to do).
+        Starts with the reason's label. In the environment's language."""
+        self.ensure_one()
+        # Names of the order and report the expense cites: read as superuser,
+        # the approver reading the expense may not read field-service records.
+        expense = self.sudo().expense_id
+        order = expense.fs_dispatch_order_id.name or "-"
+        report = expense.fs_service_report_id.name or "-"
+        if self.reason == "no_order":
+            return self.env._(
+                "No dispatch order cited: cite the dispatch order of this trip "
+                "on the expense (SOP R1)."
+            )
+        if self.reason == "not_engineer":
+            return self.env._(
+                "Employee is not an engineer of the dispatch order: "
+                "%(employee)s is not an engineer of %(order)s; cite the order "
+                "of a trip this employee made (SOP R1).",
+                employee=expense.employee_id.name,
+                order=order,
+            )
+        if self.reason == "no_report":
+            return self.env._(
+                "The dispatch order has no service report: the engineer writes "
+                "the service report of %(order)s (SOP S1, S8).",
+                order=order,
+            )
+        if self.reason == "not_signed":
+            return self.env._(
+                "Service report not signed by the customer nor confirmed by "
+                "phone: %(report)s of %(order)s waits for the customer's "
+                "signature (on the engineer's device or through the link sent "
+                "by e-mail) or for a project assistant's phone confirmation "
+                "(SOP S2, S3).",
+                report=report,
+                order=order,
+            )
+        if self.reason == "record_missing":
+            return self.env._(
+                "Maintenance record missing: the engineer must link the "
+                "customer's install / maintenance ticket in the Maintenance "
+                "Record field of service report %(report)s (order %(order)s) "
+                "(SOP S10).",
+                report=report,
+                order=order,
+            )
+        # A reason added by another module (REASONS extended): its label.
+        return dict(self._fields["reason"]._description_selection(self.env)).get(
+            self.reason, self.reason
+        )

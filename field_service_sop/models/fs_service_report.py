@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 from .fs_signature_image import check_drawn_signature
@@ -162,6 +163,8 @@ GATE_TRIGGER_FIELDS = {
     "order_id",
     "signature_forged",
 }
+# Rating measures averaged over the ratings the customer accepted only.
+RATING_MEASURES = ("rating_average", "rating_overall_score")
 RATING_5 = [(str(n), str(n)) for n in range(1, 6)]
 RATING_10 = [(str(n), str(n)) for n in range(1, 11)]
 
@@ -371,15 +374,25 @@ class FsServiceReport(models.Model):
     problem_method = fields.Text(string="Method Used")
     problem_losses = fields.Text(string="Losses")
     problem_written_at = fields.Datetime(readonly=True, copy=False)
-    # Ratings as numbers for pivot and graph (SOP S7)
+    # Ratings as numbers for pivot and graph (SOP S7, Q4). 0 means "no
+    # rating"; averages count accepted ratings only (_read_group_select).
     rating_average = fields.Float(
-        compute="_compute_rating_scores", store=True, aggregator="avg"
-    )
-    rating_overall_score = fields.Integer(
-        string="Overall Score",
+        string="Average Rating (1-5)",
         compute="_compute_rating_scores",
         store=True,
         aggregator="avg",
+        help="Mean of the attitude, response time and effect ratings. In "
+        "analyses, only signed or phone-confirmed reports count: unrated, "
+        "draft and cancelled reports are left out.",
+    )
+    rating_overall_score = fields.Integer(
+        string="Overall Score (1-10)",
+        compute="_compute_rating_scores",
+        store=True,
+        aggregator="avg",
+        help="The overall rating as a number. In analyses, only signed or "
+        "phone-confirmed reports count: unrated, draft and cancelled reports "
+        "are left out.",
     )
 
     # Seal
@@ -1075,3 +1088,28 @@ class FsServiceReport(models.Model):
             }
             for report in self
         }
+
+    # ------------------------------------------------------------------
+    # Reporting
+    # ------------------------------------------------------------------
+    def _read_group_select(self, aggregate_spec, query):
+        """SOP S12, Q4: a rating counts once the customer accepted it.
+
+        The average of a rating measure leaves out reports that are not
+        signed or phone-confirmed (drafts, cancelled, reopened) and unrated
+        ones (0): an engineer with one 5/5 visit and two unrated reports
+        averages 5, not 1.67 (issue 12.6). Nothing to average gives no value
+        rather than 0. Pivot, graph and grouped lists all read through here.
+        """
+        fname, __, func = parse_read_group_spec(aggregate_spec)
+        if fname not in RATING_MEASURES or func != "avg":
+            return super()._read_group_select(aggregate_spec, query)
+        value = self._field_to_sql(self._table, fname, query)
+        state = self._field_to_sql(self._table, "state", query)
+        return SQL(
+            "AVG(CASE WHEN %s IN %s AND %s > 0 THEN %s END)",
+            state,
+            LOCKED_STATES,
+            value,
+            value,
+        )

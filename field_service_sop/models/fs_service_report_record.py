@@ -31,7 +31,15 @@ class FsServiceReport(models.Model):
         check_company=True,
         help="SOP S10: the install / maintenance record in the ticket system.",
     )
-    record_missing = fields.Boolean(readonly=True, copy=False, index=True)
+    record_missing = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="SOP S10: the Project Assistant found no install / maintenance "
+        "record. The engineer links the customer's ticket in Maintenance "
+        "Record; the travel expenses of this visit are reimbursed once it is "
+        "linked (SOP R1).",
+    )
     record_checked_at = fields.Datetime(readonly=True, copy=False)
     record_checked_by_id = fields.Many2one(
         "res.users", string="Record Checked By", readonly=True, copy=False

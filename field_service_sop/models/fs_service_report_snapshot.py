@@ -212,6 +212,13 @@ class FsServiceReport(models.Model):
         document["service_type"] = names.get(self.env.lang) or names.get("en_US")
         return document
 
+    def _fs_customer_tz(self):
+        """Time zone of the customer documents of this report: the PDF, the
+        portal page, the seal page and the e-mails (issue 12.3). The sealed
+        snapshot keeps UTC; times are converted when rendered."""
+        self.ensure_one()
+        return self.partner_id._fs_customer_tz(self.company_id)
+
     def _fs_label(self, name, value, model=None):
         """Label of the selection value ``value`` of field ``name``."""
         records = self.env[model] if model else self

@@ -10,6 +10,7 @@ The engine (start/stop/pause/resume/recompute) lives in
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 OPEN_STATES = ("running", "warning", "paused", "breached")
@@ -17,6 +18,8 @@ OPEN_STATES = ("running", "warning", "paused", "breached")
 RUNNING_STATES = ("running", "warning", "paused")
 # Timers the sweep looks at (paused, met and cancelled have no next check).
 SWEEP_STATES = ("running", "warning", "breached")
+# Timers whose outcome is known: met (in time or late) or breached.
+DECIDED_STATES = ("met", "breached")
 RECOMPUTE_BATCH = 1000
 # Columns the engine writes in bulk (``_fs_write_rows``) and their SQL types.
 BULK_COLUMNS = {
@@ -103,6 +106,17 @@ class FsSlaTimer(models.Model):
     extended = fields.Boolean()
     extension_reason = fields.Text()
     attained = fields.Boolean(compute="_compute_attained", store=True)
+    # SOP E1, Q1: the rate of the decided timers (issue 12.6); open and
+    # cancelled timers are left out of its average (_read_group_select).
+    attainment_rate = fields.Float(
+        string="Attainment Rate (%)",
+        compute="_compute_attainment_rate",
+        store=True,
+        aggregator="avg",
+        help="Share of the decided timers met by their deadline, in percent: "
+        "a timer met in time counts 100, one breached (met late or not met "
+        "yet) 0. Running, paused and cancelled timers count nowhere.",
+    )
     duration_minutes = fields.Float(help="Working minutes used, pauses excluded.")
     event_ids = fields.One2many("fs.sla.timer.event", "timer_id", string="Events")
     escalation_ids = fields.One2many("fs.escalation", "timer_id", string="Escalations")
@@ -143,6 +157,11 @@ class FsSlaTimer(models.Model):
                 and timer.deadline
                 and timer.met_at <= timer.deadline
             )
+
+    @api.depends("attained")
+    def _compute_attainment_rate(self):
+        for timer in self:
+            timer.attainment_rate = 100.0 if timer.attained else 0.0
 
     # ------------------------------------------------------------------
     # CRUD: only the system writes timers
@@ -227,3 +246,21 @@ class FsSlaTimer(models.Model):
         timers.modified(fnames)
         if attained_unchanged:
             self.env.remove_to_compute(self._fields["attained"], timers)
+            self.env.remove_to_compute(self._fields["attainment_rate"], timers)
+
+    # ------------------------------------------------------------------
+    # Reporting
+    # ------------------------------------------------------------------
+    def _read_group_select(self, aggregate_spec, query):
+        """SOP E1, Q1: the attainment rate averages the decided timers only.
+
+        Met and breached timers have an outcome (100 met in time, 0 not);
+        running, paused and cancelled ones are left out of the average, so
+        the pivot shows "met in time / decided" as a percentage (issue 12.6).
+        """
+        fname, __, func = parse_read_group_spec(aggregate_spec)
+        if fname != "attainment_rate" or func != "avg":
+            return super()._read_group_select(aggregate_spec, query)
+        value = self._field_to_sql(self._table, fname, query)
+        state = self._field_to_sql(self._table, "state", query)
+        return SQL("AVG(CASE WHEN %s IN %s THEN %s END)", state, DECIDED_STATES, value)

@@ -114,15 +114,12 @@ class HrExpense(models.Model):
                 live.get(expense.fs_dispatch_order_id.id, reports).id
             )
 
-    @api.depends("fs_suspension_ids.reason")
+    @api.depends("fs_suspension_ids.reason", "fs_suspension_ids.todo")
     @api.depends_context("lang")
     def _compute_fs_suspension_reasons(self):
-        labels = self._fs_reason_labels(self.env)
         for expense in self:
-            keys = set(expense.sudo().fs_suspension_ids.mapped("reason"))
             expense.fs_suspension_reasons = (
-                "\n".join(labels[key] for key, _label in REASONS if key in keys)
-                or False
+                "\n".join(expense._fs_suspension_todos()) or False
             )
 
     # ------------------------------------------------------------------
@@ -213,10 +210,16 @@ class HrExpense(models.Model):
     # ------------------------------------------------------------------
     # Gate
     # ------------------------------------------------------------------
-    @api.model
-    def _fs_reason_labels(self, env):
-        field = self.env["fs.expense.suspension"]._fields["reason"]
-        return dict(field._description_selection(env))
+    def _fs_suspension_todos(self):
+        """Each missing item of the expense and what to do, in REASONS order
+        (issue 12.6). Rows read as superuser: the gate's own records."""
+        self.ensure_one()
+        rank = {key: index for index, (key, _label) in enumerate(REASONS)}
+        rows = self.sudo().fs_suspension_ids
+        return [
+            row._fs_todo()
+            for row in rows.sorted(lambda row: (rank.get(row.reason, 99), row.id))
+        ]
 
     @api.model
     def _fs_live_reports(self, orders):
@@ -344,10 +347,8 @@ class HrExpense(models.Model):
             partner = employee.user_id.partner_id or employee.work_contact_id
             lang = partner.lang or "en_US"
             exp = expense.with_context(lang=lang)
-            labels = self._fs_reason_labels(exp.env)
             items = Markup("").join(
-                Markup("<li>%s</li>") % labels[row.reason]
-                for row in expense.fs_suspension_ids
+                Markup("<li>%s</li>") % todo for todo in exp._fs_suspension_todos()
             )
             body = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
                 exp.env._("Reimbursement suspended (暂缓报销, SOP R1):"),
@@ -419,23 +420,15 @@ class HrExpense(models.Model):
         suspended = expenses.filtered("fs_suspended")
         if not suspended:
             return
-        labels = self._fs_reason_labels(self.env)
-        lines = []
-        for expense in suspended:
-            keys = set(expense.fs_suspension_ids.mapped("reason"))
-            lines.append(
-                "%s: %s"
-                % (
-                    expense.name,
-                    ", ".join(labels[k] for k, _label in REASONS if k in keys),
-                )
-            )
+        lines = [
+            "%s — %s" % (expense.name, " ".join(expense._fs_suspension_todos()))
+            for expense in suspended
+        ]
         raise UserError(
             self.env._(
-                "Reimbursement suspended (SOP R1): %(lines)s. Obtain the missing "
-                "item (customer signature, phone confirmation, maintenance "
-                "record) — the suspension lifts by itself.",
-                lines="; ".join(lines),
+                "Reimbursement suspended (SOP R1):\n%(lines)s\nThe suspension "
+                "lifts by itself once the missing items exist (SOP R2).",
+                lines="\n".join(lines),
             )
         )
 

@@ -1,7 +1,10 @@
 # Copyright 2026 field_service_sop authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_amount
 
 from .hr_expense import MONEY_STATES
 
@@ -39,6 +42,12 @@ class HrExpenseSheet(models.Model):
     fs_suspension_count = fields.Integer(
         string="Suspended Lines", compute="_compute_fs_suspended_expense_ids"
     )
+    fs_suspension_summary = fields.Html(
+        string="What the Suspended Lines Wait For",
+        compute="_compute_fs_suspension_summary",
+        help="SOP R1: each suspended line, what it waits for and who does what "
+        "to release it.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -54,6 +63,29 @@ class HrExpenseSheet(models.Model):
             lines = sheet.expense_line_ids.filtered("fs_suspended")
             sheet.fs_suspended_expense_ids = lines
             sheet.fs_suspension_count = len(lines)
+
+    @api.depends(
+        "expense_line_ids.fs_suspended", "expense_line_ids.fs_suspension_reasons"
+    )
+    @api.depends_context("lang")
+    def _compute_fs_suspension_summary(self):
+        """Issue 12.6: name the blocked lines and what each one waits for."""
+        for sheet in self:
+            lines = sheet.expense_line_ids.filtered("fs_suspended")
+            items = Markup("").join(
+                Markup("<li><strong>%s</strong> (%s): %s</li>")
+                % (
+                    line.name,
+                    format_amount(
+                        self.env, line.total_amount, line.company_currency_id
+                    ),
+                    Markup("<br/>").join(line._fs_suspension_todos()),
+                )
+                for line in lines
+            )
+            sheet.fs_suspension_summary = (
+                Markup('<ul class="mb-1">%s</ul>') % items if lines else False
+            )
 
     # ------------------------------------------------------------------
     # ORM overrides

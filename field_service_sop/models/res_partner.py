@@ -155,3 +155,22 @@ class ResPartner(models.Model):
         else:
             params = {"query": query}
         return f"{MAP_URLS[provider]}?{url_encode(params)}"
+
+    def _fs_customer_tz(self, company):
+        """Time zone in which this customer reads our documents (issue 12.3).
+
+        Its own zone, else its company's (commercial partner), else that of
+        ``company`` (our company's partner), else UTC: never the zone of the
+        user who happens to render the document (a scheduled action runs as
+        the administrator). Documents print the zone they use. A time zone is
+        no secret: read as superuser, so portal pages and e-mails get it too.
+        """
+        partner = self.sudo()[:1]
+        for candidate in (
+            partner,
+            partner.commercial_partner_id,
+            company.sudo().partner_id,
+        ):
+            if candidate.tz:
+                return candidate.tz
+        return "UTC"

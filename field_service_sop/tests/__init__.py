@@ -31,3 +31,4 @@ from . import test_holes
 from . import test_service_report_seal
 from . import test_house
 from . import test_dispatch_planning
+from . import test_customer_time

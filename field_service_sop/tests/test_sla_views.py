@@ -144,10 +144,13 @@ class TestSlaViews(FsDispatchCommon):
         pivot = self._arch("fs.sla.timer", "pivot")
         self.assertEqual(pivot.get("string"), "SLA Attainment")
         self.assertEqual(pivot.xpath("//field[@type='row']/@name"), ["policy_id"])
-        self.assertEqual(pivot.xpath("//field[@type='col']/@name"), ["attained"])
+        # Issue 12.6: a rate, not yes/no counts (test_manager_numbers.py).
+        self.assertEqual(
+            pivot.xpath("//field[@type='measure']/@name"), ["attainment_rate"]
+        )
         graph = self._arch("fs.sla.timer", "graph")
         self.assertEqual(graph.get("string"), "SLA Attainment")
-        self.assertEqual(graph.xpath("//field/@name"), ["policy_id", "attained"])
+        self.assertEqual(graph.xpath("//field/@name"), ["policy_id", "attainment_rate"])
 
     def test_timer_filters_search(self):
         """SOP E3, E4: every filter and group-by of the timer search runs."""
