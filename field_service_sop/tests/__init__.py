@@ -32,3 +32,5 @@ from . import test_service_report_seal
 from . import test_house
 from . import test_dispatch_planning
 from . import test_customer_time
+from . import test_role_access
+from . import test_manager_tour
