@@ -4,12 +4,13 @@ from werkzeug.urls import url_encode
 
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.fs_service_report import RATING_5, RATING_10
+from ..models.fs_service_report_pdf import PDF_REPORT
 from ..models.fs_signature_image import check_drawn_signature
 
 # Rating fields and the marks each accepts (SOP S7, S12).
@@ -185,6 +186,45 @@ class FsServiceReportPortal(CustomerPortal):
             }
         )
         return request.render("field_service_sop.fs_service_report_portal_page", values)
+
+    @http.route(
+        ["/my/service-reports/<int:report_id>/pdf"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def fs_portal_service_report_pdf(self, report_id, access_token=None, **kw):
+        """The signed PDF the customer was e-mailed (SOP S2, S12): read-only.
+
+        Served from the attachment the scheduled action rendered; until it
+        has run, rendered on the fly from the seal, without storing anything
+        (a GET changes nothing).
+        """
+        try:
+            report_sudo = self._fs_report_check_access(report_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not report_sudo._fs_is_locked():
+            return request.redirect(report_sudo.get_portal_url())
+        attachment = report_sudo.pdf_attachment_id
+        if attachment:
+            pdf = attachment.raw
+        else:
+            pdf, _kind = (
+                request.env["ir.actions.report"]
+                .sudo()
+                ._render_qweb_pdf(PDF_REPORT, report_sudo.ids)
+            )
+        filename = report_sudo._fs_pdf_filename()
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", content_disposition(filename, "inline")),
+            ],
+        )
 
     # ------------------------------------------------------------------
     # Signature (POST / JSON only)

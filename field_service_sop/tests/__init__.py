@@ -34,3 +34,4 @@ from . import test_dispatch_planning
 from . import test_customer_time
 from . import test_role_access
 from . import test_manager_tour
+from . import test_manager_numbers

@@ -94,3 +94,16 @@ class TestServiceReportPortalSignTour(FsReportCommon, HttpCase):
         self.assertEqual(pad.format, "PNG")
         # The pad spans the phone's width (390 px less the page's margins).
         self.assertGreater(pad.width, 320)
+        # Then the signed PDF opens from the portal page, with the link's
+        # token (SOP S12): the one the scheduled action rendered and mailed.
+        report.with_context(force_report_rendering=True)._cron_send_signed_reports()
+        self.assertTrue(report.pdf_attachment_id)
+        response = self.url_open(report.get_portal_url(suffix="/pdf"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        self.assertEqual(response.content, report.pdf_attachment_id.raw)
+        # Nobody without the token reads it.
+        self.authenticate(None, None)
+        bare = self.url_open(f"/my/service-reports/{report.id}/pdf")
+        self.assertNotEqual(bare.headers.get("Content-Type"), "application/pdf")

@@ -71,5 +71,9 @@ registry.category("web_tour.tours").add("fs_service_report_portal_sign_tour", {
             content: "The acceptance shows the signer",
             trigger: ".o_fs_signer_name:contains('Ms Chen')",
         },
+        {
+            content: "The signed PDF is one tap away (the Python side opens it)",
+            trigger: "a.o_fs_signed_pdf[href*='/pdf']",
+        },
     ],
 });
