@@ -28,6 +28,7 @@
         "data/ir_sequence_data.xml",
         "data/fs_checklist_item_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/fs_expense_data.xml",
         "data/fs_sla_policy_data.xml",
@@ -72,10 +73,13 @@
             "field_service_sop/static/src/signature/drawn_name_and_signature.*",
             "field_service_sop/static/src/signature/drawn_signature_field.esm.js",
             "field_service_sop/static/src/timeline/timeline_locale.esm.js",
+            "field_service_sop/static/src/views/fs_next_step_form_compiler.esm.js",
+            "field_service_sop/static/src/scss/fs_touch.scss",
         ],
         "web.assets_frontend": [
             "field_service_sop/static/src/signature/drawn_name_and_signature.*",
             "field_service_sop/static/src/signature/portal_signature_form.esm.js",
+            "field_service_sop/static/src/scss/fs_touch_portal.scss",
         ],
         "web.assets_tests": [
             "field_service_sop/static/tests/tours/*.esm.js",

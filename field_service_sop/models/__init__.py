@@ -33,6 +33,8 @@ from . import fs_service_report_verify
 from . import fs_engineer_assessment
 from . import hr_employee
 from . import fs_dispatch_order_report
+from . import fs_dispatch_order_mobile
+from . import fs_service_report_mobile
 from . import helpdesk_ticket
 from . import fs_expense_gate_policy
 from . import product_template

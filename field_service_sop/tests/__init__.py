@@ -35,3 +35,5 @@ from . import test_customer_time
 from . import test_role_access
 from . import test_manager_tour
 from . import test_manager_numbers
+from . import test_engineer_jobs
+from . import test_engineer_tour

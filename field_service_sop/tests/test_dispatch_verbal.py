@@ -127,7 +127,11 @@ class TestVerbalOrders(FsDispatchCommon):
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.users["manager"])
-        self.assertFalse(confirmed.activity_ids)
+        self.assertFalse(
+            confirmed.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            )
+        )
         # Filing the written order closes the escalation.
         overdue.write({"purpose": "Late paper", "content": "Written now"})
         overdue.with_user(self.users["dispatcher"]).action_confirm_written()

@@ -2,8 +2,9 @@
  * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {NameAndSignature} from "@web/core/signature/name_and_signature";
 
-// A finger-sized pad on a phone, whatever its width.
-const MIN_PAD_HEIGHT = 150;
+// A finger-sized pad on a phone, whatever its width: the pad spans the
+// dialog or the page, at least 200 px high (a 3:1 pad was 118 px on a phone).
+const MIN_PAD_HEIGHT = 200;
 
 /**
  * The customer's signature pad: drawing only (SOP S5, never sign on the
