@@ -175,10 +175,11 @@ class FsDispatchOrder(models.Model):
         "issued": (
             "_fs_stamp_issued",
             "_fs_notify_issued",
+            "_fs_give_new_job_todos",
             "_fs_add_departure_checklist",
             "_fs_start_written_deadline",
         ),
-        "accepted": ("_fs_stamp_accepted",),
+        "accepted": ("_fs_stamp_accepted", "_fs_close_new_job_todos"),
         "departed": ("_fs_inform_emergency_departure",),
         "draft": ("_fs_withdraw_approvals",),
         "cancelled": ("_fs_withdraw_approvals",),

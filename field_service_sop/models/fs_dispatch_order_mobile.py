@@ -149,20 +149,10 @@ class FsDispatchOrder(models.Model):
         )
         return True
 
-    def action_accept(self):
-        res = super().action_accept()
-        self._fs_close_new_job_todos()
-        return res
-
     # ------------------------------------------------------------------
     # Business: the engineers hear of the job (SOP D7)
     # ------------------------------------------------------------------
-    def _fs_after_issue(self, delegation):
-        res = super()._fs_after_issue(delegation)
-        self._fs_on_issue()
-        return res
-
-    def _fs_on_issue(self):
+    def _fs_give_new_job_todos(self, previous):
         """SOP D7: each engineer of the order learns of the new job in Odoo.
 
         A "New Job" to-do for each engineer's user, due today (in their time
@@ -171,7 +161,8 @@ class FsDispatchOrder(models.Model):
         following each user's preference. A new issue of the same order
         replaces the to-dos of the earlier one.
         """
-        # The issuer's right was checked by ``_check_can_issued`` (SOP D2);
+        # Entered-state hook of "issued": the issuer's right was checked by
+        # ``_fs_check_can_issue`` (SOP D2);
         # an approver may issue in the requester's name without the right to
         # schedule activities on the order: the to-dos are the issue's own.
         for order in self.sudo():
@@ -199,9 +190,10 @@ class FsDispatchOrder(models.Model):
                     },
                 )
 
-    def _fs_close_new_job_todos(self):
+    def _fs_close_new_job_todos(self, previous):
         """The job is accepted: its "New Job" to-dos are done (SOP D7, D10)."""
-        # Called after the accept, whose guards checked the user's right;
+        # Entered-state hook of "accepted": the move's guards checked the
+        # user's right;
         # the other engineers' to-dos are closed with the lead's.
         self.sudo().activity_feedback(
             [NEW_JOB_TODO], feedback=self.env._("Order accepted.")
