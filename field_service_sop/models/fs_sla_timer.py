@@ -103,6 +103,16 @@ class FsSlaTimer(models.Model):
     extended = fields.Boolean()
     extension_reason = fields.Text()
     attained = fields.Boolean(compute="_compute_attained", store=True)
+    # The attainment reports group by this: labelled values, where the
+    # boolean showed "true/false" in a chart's legend (issue 12).
+    attainment = fields.Selection(
+        [("attained", "Attained"), ("missed", "Not Attained")],
+        string="Attainment Status",
+        compute="_compute_attainment",
+        store=True,
+        help="Met before the deadline, or not; empty while the clock runs or "
+        "once cancelled.",
+    )
     duration_minutes = fields.Float(help="Working minutes used, pauses excluded.")
     event_ids = fields.One2many("fs.sla.timer.event", "timer_id", string="Events")
     escalation_ids = fields.One2many("fs.escalation", "timer_id", string="Escalations")
@@ -119,6 +129,7 @@ class FsSlaTimer(models.Model):
     # Computes
     # ------------------------------------------------------------------
     @api.depends("policy_id", "res_model", "res_id")
+    @api.depends_context("lang")  # the policy's name is translated
     def _compute_name(self):
         names = {}
         for model, timers in self.grouped("res_model").items():
@@ -143,6 +154,16 @@ class FsSlaTimer(models.Model):
                 and timer.deadline
                 and timer.met_at <= timer.deadline
             )
+
+    @api.depends("attained", "state")
+    def _compute_attainment(self):
+        for timer in self:
+            if timer.attained:
+                timer.attainment = "attained"
+            elif timer.state in ("met", "breached"):
+                timer.attainment = "missed"
+            else:
+                timer.attainment = False
 
     # ------------------------------------------------------------------
     # CRUD: only the system writes timers

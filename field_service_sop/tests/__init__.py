@@ -29,3 +29,5 @@ from . import test_service_report_signature
 from . import test_bad_input
 from . import test_holes
 from . import test_service_report_seal
+from . import test_zh_cn_scan
+from . import test_zh_cn_notify

@@ -144,10 +144,11 @@ class TestSlaViews(FsDispatchCommon):
         pivot = self._arch("fs.sla.timer", "pivot")
         self.assertEqual(pivot.get("string"), "SLA Attainment")
         self.assertEqual(pivot.xpath("//field[@type='row']/@name"), ["policy_id"])
-        self.assertEqual(pivot.xpath("//field[@type='col']/@name"), ["attained"])
+        # Labelled values (issue 12), not a boolean's "true/false".
+        self.assertEqual(pivot.xpath("//field[@type='col']/@name"), ["attainment"])
         graph = self._arch("fs.sla.timer", "graph")
         self.assertEqual(graph.get("string"), "SLA Attainment")
-        self.assertEqual(graph.xpath("//field/@name"), ["policy_id", "attained"])
+        self.assertEqual(graph.xpath("//field/@name"), ["policy_id", "attainment"])
 
     def test_timer_filters_search(self):
         """SOP E3, E4: every filter and group-by of the timer search runs."""
