@@ -13,8 +13,10 @@ else
     say "creating database $DB with field_service_sop and demo data (log: $LOG)"
     mode=(-i field_service_sop)
 fi
+# zh_CN first: a new database makes it the default language (every demo user
+# reads Chinese); en_US stays active so anyone may switch in their Preferences.
 "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" "${mode[@]}" --stop-after-init \
-    --load-language=zh_CN --log-level=warn >"$LOG" 2>&1 ||
+    --load-language=zh_CN,en_US --log-level=warn >"$LOG" 2>&1 ||
     { tail -n 40 "$LOG" >&2; die "installing field_service_sop in $DB failed (see $LOG)"; }
 
 url="http://localhost:${FS_HTTP_PORT:-8069}"

@@ -212,26 +212,32 @@ class FsDispatchOrder(models.Model):
         )
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().create(
-            [
+        values = []
+        for order in orders:
+            user = order._fs_verbal_escalation_user()
+            # The cron runs in no language: the to-do is written in its
+            # recipient's, else the company's.
+            env = self.with_context(
+                lang=user.lang or order.company_id.partner_id.lang or "en_US"
+            ).env
+            values.append(
                 {
                     "res_model_id": model_id,
                     "res_id": order.id,
                     "activity_type_id": activity_type.id,
                     "automated": True,
                     "date_deadline": today,
-                    "summary": self.env._("Written dispatch order overdue (SOP D5)"),
-                    "note": self.env._(
+                    "summary": env._("Written dispatch order overdue (SOP D5)"),
+                    "note": env._(
                         "%(order)s was issued verbally and its written order was "
                         "due %(deadline)s.",
                         order=order.name,
                         deadline=order.written_deadline,
                     ),
-                    "user_id": order._fs_verbal_escalation_user().id,
+                    "user_id": user.id,
                 }
-                for order in orders
-            ]
-        )
+            )
+        self.env["mail.activity"].sudo().create(values)
         orders.sudo().write({"verbal_escalated_at": now})
         remaining = self.search_count(
             [("verbal_overdue", "=", True), ("verbal_escalated_at", "=", False)]

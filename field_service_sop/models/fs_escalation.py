@@ -148,13 +148,14 @@ class FsEscalation(models.Model):
             res_ids, operation, model_name=model_name
         )
 
+    @api.depends_context("lang")
     def _compute_display_name(self):
         # Whoever reads the escalation may read the name of its clock, even
         # without a role that reads SLA clocks (a department manager).
         for escalation in self:
             escalation.display_name = self.env._(
                 "%(clock)s - level %(level)s",
-                clock=escalation.sudo().timer_id.display_name or "",
+                clock=escalation.sudo().timer_id.name or "",
                 level=escalation.level,
             )
 

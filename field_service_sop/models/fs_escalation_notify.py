@@ -75,6 +75,18 @@ class FsEscalationNotify(models.Model):
         escalations._fs_notify_assignees()
         return escalations
 
+    def _fs_notify_text(self, lang):
+        """What ``self`` tells, in ``lang`` (SOP E4)."""
+        self.ensure_one()
+        escalation = self.with_context(lang=lang)
+        return escalation.env._(
+            "SLA breached: %(clock)s escalated to level %(level)s, "
+            "%(user)s decides (SOP E4).",
+            clock=escalation.timer_id.name,
+            level=escalation.level,
+            user=escalation.user_id.name or "-",
+        )
+
     def _fs_notify_assignees(self):
         """Activity + note on the document + queued e-mail, all batched.
 
@@ -84,30 +96,32 @@ class FsEscalationNotify(models.Model):
         e-mail listing his new escalations (a Service Director gets one
         e-mail per sweep, not one per clock). The values ``mail.message``
         would look up per record (sender, reply-to alias) are given.
+        The activity and the e-mail are in the assigned user's language; the
+        note on the document in the language of the clock's responsible, else
+        the company's (``fs.sla.timer._fs_lang``): the scheduled action that
+        raises escalations runs in no language.
         """
         if not self:
             return
+        # The clocks' names in this language, in one batch: each activity
+        # names its escalation (``res_name``) one record at a time.
+        self.timer_id.mapped("name")
         activity_type = self.env.ref(ACTIVITY_TYPE, raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        summary = self.env._("Decide on the SLA escalation")
         activities, bodies = [], {}
         per_user = {}  # (user, company) -> [(escalation, text), ...]
         for escalation in self:
             timer = escalation.timer_id
-            text = self.env._(
-                "SLA breached: %(clock)s escalated to level %(level)s, "
-                "%(user)s decides (SOP E4).",
-                clock=timer.display_name,
-                level=escalation.level,
-                user=escalation.user_id.name or "-",
-            )
             if timer.res_model and timer.res_id:
+                note = escalation._fs_notify_text(timer._fs_lang())
                 bodies.setdefault(timer.res_model, {}).setdefault(
                     timer.res_id, []
-                ).append(escape(text))
+                ).append(escape(note))
             if not escalation.user_id:
                 continue
+            lang = timer._fs_lang(escalation.user_id)
+            text = escalation._fs_notify_text(lang)
             if activity_type:
                 activities.append(
                     {
@@ -116,7 +130,9 @@ class FsEscalationNotify(models.Model):
                         "activity_type_id": activity_type.id,
                         "automated": True,
                         "user_id": escalation.user_id.id,
-                        "summary": summary,
+                        "summary": self.with_context(lang=lang).env._(
+                            "Decide on the SLA escalation"
+                        ),
                         "note": escape(text),
                         "date_deadline": today,
                     }
@@ -152,10 +168,12 @@ class FsEscalationNotify(models.Model):
     @api.model
     def _fs_digest_values(self, user, company, items):
         """Values of the queued e-mail telling ``user`` about his new
-        escalations ``items`` = [(escalation, text), ...]."""
+        escalations ``items`` = [(escalation, text), ...], in his language."""
         # Given, so mail.message does not look up a sender and a reply-to
         # alias per e-mail.
         sender = company.email_formatted or self.env.user.email_formatted
+        lang = items[0][0].timer_id._fs_lang(user)
+        env = self.with_context(lang=lang).env
         values = {
             "body_html": Markup("").join(
                 Markup("<p>%s</p>") % text for _escalation, text in items
@@ -166,18 +184,18 @@ class FsEscalationNotify(models.Model):
             "auto_delete": True,
         }
         if len(items) == 1:
-            escalation = items[0][0]
+            escalation = items[0][0].with_env(env)
             values.update(
-                subject=self.env._(
+                subject=env._(
                     "SLA escalation: %(clock)s",
-                    clock=escalation.timer_id.display_name,
+                    clock=escalation.timer_id.name,
                 ),
                 model=self._name,
                 res_id=escalation.id,
                 record_name=escalation.display_name,
             )
         else:
-            values["subject"] = self.env._(
+            values["subject"] = env._(
                 "SLA escalations: %(count)s clocks for you to decide",
                 count=len(items),
             )

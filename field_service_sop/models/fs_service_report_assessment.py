@@ -211,6 +211,11 @@ class FsServiceReport(models.Model):
         )
         reports = self.sudo().browse([row[0] for row in rows])
         for report in reports:
+            # The cron runs in no language: the findings and the note on the
+            # report, read by its followers, are in the company's language.
+            report = report.with_context(
+                lang=report.company_id.partner_id.lang or "en_US"
+            )
             for reason, note in report._fs_assessment_findings():
                 report._fs_create_assessment(reason, note)
         reports.write({"assessment_checked_at": fields.Datetime.now()})

@@ -198,6 +198,24 @@ class FsServiceReportPortal(models.Model):
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
+    def _fs_portal_ratings(self):
+        """[(field, label, [(mark, mark label)])] of the ratings the customer
+        gives on the portal (SOP S7, S12): the fields' own labels, in the
+        reader's language."""
+        return [
+            (
+                name,
+                self._fields[name]._description_string(self.env),
+                self._fields[name]._description_selection(self.env),
+            )
+            for name in (
+                "rating_attitude",
+                "rating_response",
+                "rating_effect",
+                "rating_overall",
+            )
+        ]
+
     def _fs_portal_check_signable(self):
         """Refusals of a portal signature, in the customer's words (SOP S12)."""
         self.ensure_one()

@@ -117,6 +117,16 @@ class FsSlaTimer(models.Model):
         "a timer met in time counts 100, one breached (met late or not met "
         "yet) 0. Running, paused and cancelled timers count nowhere.",
     )
+    # The attainment reports group by this: labelled values, where the
+    # boolean showed "true/false" in a chart's legend (issue 12).
+    attainment = fields.Selection(
+        [("attained", "Attained"), ("missed", "Not Attained")],
+        string="Attainment Status",
+        compute="_compute_attainment",
+        store=True,
+        help="Met before the deadline, or not; empty while the clock runs or "
+        "once cancelled.",
+    )
     duration_minutes = fields.Float(help="Working minutes used, pauses excluded.")
     event_ids = fields.One2many("fs.sla.timer.event", "timer_id", string="Events")
     escalation_ids = fields.One2many("fs.escalation", "timer_id", string="Escalations")
@@ -133,6 +143,7 @@ class FsSlaTimer(models.Model):
     # Computes
     # ------------------------------------------------------------------
     @api.depends("policy_id", "res_model", "res_id")
+    @api.depends_context("lang")  # the policy's name is translated
     def _compute_name(self):
         names = {}
         for model, timers in self.grouped("res_model").items():
@@ -162,6 +173,16 @@ class FsSlaTimer(models.Model):
     def _compute_attainment_rate(self):
         for timer in self:
             timer.attainment_rate = 100.0 if timer.attained else 0.0
+
+    @api.depends("attained", "state")
+    def _compute_attainment(self):
+        for timer in self:
+            if timer.attained:
+                timer.attainment = "attained"
+            elif timer.state in ("met", "breached"):
+                timer.attainment = "missed"
+            else:
+                timer.attainment = False
 
     # ------------------------------------------------------------------
     # CRUD: only the system writes timers

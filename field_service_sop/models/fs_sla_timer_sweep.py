@@ -18,9 +18,44 @@ class FsSlaTimer(models.Model):
     # ------------------------------------------------------------------
     # Business: notifications (batched)
     # ------------------------------------------------------------------
+    def _fs_lang(self, user=None):
+        """The language to write to ``user`` about the timer ``self``.
+
+        The scheduled action runs in no language (its texts would come out
+        in English): each to-do and e-mail is written in its recipient's
+        language. A note on the document is read by followers of any
+        language; it is written in the language of the timer's responsible
+        (``user`` omitted), who must act on it, else in the company's.
+        """
+        self.ensure_one()
+        user = self.user_id if user is None else user
+        return (
+            user.lang
+            or self.company_id.partner_id.lang
+            or self.env.company.partner_id.lang
+            or "en_US"
+        )
+
+    def _fs_notify_texts(self, kind, lang):
+        """(summary, note) of the warning or breach of ``self`` in ``lang``."""
+        self.ensure_one()
+        timer = self.with_context(lang=lang)
+        if kind == "warn":
+            summary = timer.env._("SLA about to breach: %(name)s", name=timer.name)
+        else:
+            summary = timer.env._("SLA breached: %(name)s", name=timer.name)
+        note = timer.env._(
+            "%(summary)s (SOP E3). Deadline %(deadline)s UTC; decide on the "
+            "next step now.",
+            summary=summary,
+            deadline=fields.Datetime.to_string(timer.deadline),
+        )
+        return summary, note
+
     def _fs_notify(self, kind, at):
         """Activity + chatter message + queued e-mail to the responsible and
-        their supervisor (SOP E3), for all timers of ``self`` at once."""
+        their supervisor (SOP E3), for all timers of ``self`` at once, each in
+        its reader's language (see ``_fs_lang``)."""
         if not self:
             return
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
@@ -30,19 +65,16 @@ class FsSlaTimer(models.Model):
         activities, mails, bodies = {}, [], defaultdict(dict)
         sender = self.env.company.email_formatted or self.env.user.email_formatted
         for timer in self:
-            if kind == "warn":
-                summary = self.env._("SLA about to breach: %(name)s", name=timer.name)
-            else:
-                summary = self.env._("SLA breached: %(name)s", name=timer.name)
-            note = self.env._(
-                "%(summary)s (SOP E3). Deadline %(deadline)s UTC; decide on the "
-                "next step now.",
-                summary=summary,
-                deadline=fields.Datetime.to_string(timer.deadline),
-            )
+            texts = {}  # lang -> (summary, note)
             supervisor = timer.employee_id.parent_id.user_id
             users = (timer.user_id | supervisor).filtered("active")
+            per_lang = defaultdict(lambda: self.env["res.users"])
             for user in users:
+                lang = timer._fs_lang(user)
+                per_lang[lang] |= user
+                if lang not in texts:
+                    texts[lang] = timer._fs_notify_texts(kind, lang)
+                summary, note = texts[lang]
                 key = (timer.res_model, timer.res_id, user.id)
                 if key in activities:
                     activities[key]["note"] += Markup("<br/>") + note
@@ -56,12 +88,14 @@ class FsSlaTimer(models.Model):
                     "user_id": user.id,
                     "date_deadline": fields.Date.context_today(timer, at),
                 }
-            if users:
+            # One e-mail per language of its recipients.
+            for lang, recipients in per_lang.items():
+                summary, note = texts[lang]
                 mails.append(
                     {
                         "subject": summary,
                         "body_html": Markup("<p>%s</p>") % note,
-                        "recipient_ids": [(6, 0, users.partner_id.ids)],
+                        "recipient_ids": [(6, 0, recipients.partner_id.ids)],
                         "model": timer.res_model,
                         "res_id": timer.res_id,
                         "auto_delete": True,
@@ -71,9 +105,12 @@ class FsSlaTimer(models.Model):
                         "reply_to": sender,
                     }
                 )
+            lang = timer._fs_lang()
+            if lang not in texts:
+                texts[lang] = timer._fs_notify_texts(kind, lang)
             doc_bodies = bodies[timer.res_model]
             doc_bodies[timer.res_id] = doc_bodies.get(timer.res_id, Markup()) + (
-                Markup("<p>%s</p>") % note
+                Markup("<p>%s</p>") % texts[lang][1]
             )
         activities = list(activities.values())
         if activities:

@@ -60,7 +60,7 @@ class HelpdeskTicket(models.Model):
     )
     fs_confirm_state = fields.Selection(
         [("to_confirm", "To Confirm"), ("confirmed", "Confirmed")],
-        string="Found On Site (S9)",
+        string="Found on Site",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -75,7 +75,11 @@ class HelpdeskTicket(models.Model):
         string="Confirmed On", readonly=True, copy=False
     )
     fs_confirm_activity_id = fields.Many2one(
-        "mail.activity", readonly=True, copy=False, ondelete="set null"
+        "mail.activity",
+        string="Confirmation Activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
     )
     dispatch_order_count = fields.Integer(compute="_compute_dispatch_order_count")
 

@@ -222,6 +222,26 @@ class HrExpense(models.Model):
         ]
 
     @api.model
+    def _fs_reason_labels(self, env):
+        """{reason: label} of the suspension reasons in ``env``'s language.
+
+        The labels of ``REASONS``, as code terms: those are read from the
+        .po files, while the field's labels are translated in the database
+        only once the module is installed, after its demo expenses were
+        suspended and their employees told why (issue 12: English reasons in
+        a Chinese note).
+        """
+        return {
+            "no_order": env._("No dispatch order cited"),
+            "not_engineer": env._("Employee is not an engineer of the dispatch order"),
+            "no_report": env._("The dispatch order has no service report"),
+            "not_signed": env._(
+                "Service report not signed by the customer nor confirmed by phone"
+            ),
+            "record_missing": env._("Maintenance record missing"),
+        }
+
+    @api.model
     def _fs_live_reports(self, orders):
         """Return {order id: live (not cancelled) service report} (SOP S1)."""
         if not orders:

@@ -37,3 +37,5 @@ from . import test_manager_tour
 from . import test_manager_numbers
 from . import test_engineer_jobs
 from . import test_engineer_tour
+from . import test_zh_cn_scan
+from . import test_zh_cn_notify
