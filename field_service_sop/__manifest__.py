@@ -4,7 +4,7 @@
     "name": "Field Service SOP",
     "summary": "Enforce the field-service SOP: dispatch orders, signed service "
     "reports, reimbursement gating and SLA escalation",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Field Service",
     "license": "AGPL-3",
     "author": "field_service_sop authors",

@@ -168,7 +168,7 @@ class FsStateMixin(models.AbstractModel):
         return self.env._(
             "A %(document)s starts as a draft; its state, signatures and stamps "
             "are recorded by its buttons.",
-            document=self._description,
+            document=self._fs_document_label(),
         )
 
     def _fs_check_not_locked(self, vals):
@@ -207,7 +207,7 @@ class FsStateMixin(models.AbstractModel):
             "%(fields)s of a %(document)s are recorded by its own buttons and "
             "cannot be written directly.",
             fields=self._fs_field_labels(stamps),
-            document=self._description,
+            document=self._fs_document_label(),
         )
 
     def _fs_check_write_rights(self, vals):
@@ -258,7 +258,7 @@ class FsStateMixin(models.AbstractModel):
                     "%(value)s is not a state of %(record)s. The states are: "
                     "%(states)s.",
                     value=repr(new_state)[:64],
-                    record=self.display_name or self._description,
+                    record=self.display_name or self._fs_document_label(),
                     states=", ".join(
                         f"{label} ({key})" for key, label in states.items()
                     ),
@@ -285,6 +285,10 @@ class FsStateMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _fs_document_label(self):
+        """The document's name in the user's language (a label only)."""
+        return self.env["ir.model"]._get(self._name).sudo().name
+
     def _fs_field_labels(self, names):
         return ", ".join(
             sorted(self._fields[f].get_description(self.env)["string"] for f in names)

@@ -43,5 +43,5 @@ class FsSystemRecordMixin(models.AbstractModel):
         """Why ``operation`` (create, write, unlink) is refused (override)."""
         return self.env._(
             "%(model)s records are written by the application only.",
-            model=self._description,
+            model=self.env["ir.model"]._get(self._name).sudo().name,
         )
