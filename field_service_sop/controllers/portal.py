@@ -222,7 +222,7 @@ class FsServiceReportPortal(CustomerPortal):
             headers=[
                 ("Content-Type", "application/pdf"),
                 ("Content-Length", len(pdf)),
-                ("Content-Disposition", content_disposition(filename, "inline")),
+                ("Content-Disposition", content_disposition(filename)),
             ],
         )
 

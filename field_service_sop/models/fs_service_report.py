@@ -889,7 +889,7 @@ class FsServiceReport(models.Model):
                     order=order.name,
                 )
             )
-        super()._fs_check_create_values(vals)
+        res = super()._fs_check_create_values(vals)
         service_type = self.env["fs.service.type"].browse(
             vals.get("service_type_id") or order.service_type_id.id
         )
@@ -897,6 +897,7 @@ class FsServiceReport(models.Model):
             vals.get(name) for name in WORK_FIELDS
         ):
             raise UserError(self._fs_consent_message(order.name))
+        return res
 
     def _fs_check_write_values(self, vals):
         """Rules on the values, for every role (SOP S1, S5, S6, S11)."""

@@ -34,10 +34,10 @@ class FsSystemRecordMixin(models.AbstractModel):
             raise AccessError(self._fs_system_message("write"))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_the_system(self):
         if not self.env.su:
             raise AccessError(self._fs_system_message("unlink"))
-        return super().unlink()
 
     def _fs_system_message(self, operation):
         """Why ``operation`` (create, write, unlink) is refused (override)."""
