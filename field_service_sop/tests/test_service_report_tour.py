@@ -107,3 +107,5 @@ class TestServiceReportPortalSignTour(FsReportCommon, HttpCase):
         self.authenticate(None, None)
         bare = self.url_open(f"/my/service-reports/{report.id}/pdf")
         self.assertNotEqual(bare.headers.get("Content-Type"), "application/pdf")
+        wrong = self.url_open(f"/my/service-reports/{report.id}/pdf?access_token=x1")
+        self.assertNotEqual(wrong.headers.get("Content-Type"), "application/pdf")
